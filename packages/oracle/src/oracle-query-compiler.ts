@@ -1,0 +1,219 @@
+import {
+  AliasNode,
+  ColumnNode,
+  type CompiledQuery,
+  DefaultInsertValueNode,
+  DefaultQueryCompiler,
+  type FetchNode,
+  FromNode,
+  IdentifierNode,
+  type InsertQueryNode,
+  JoinNode,
+  type LimitNode,
+  OffsetNode,
+  type OperationNode,
+  PrimitiveValueListNode,
+  type QueryId,
+  RawNode,
+  ReferenceNode,
+  type ReturningNode,
+  type RootOperationNode,
+  SelectAllNode,
+  type SelectQueryNode,
+  TableNode,
+  UpdateQueryNode,
+  UsingNode,
+  ValueListNode,
+  ValueNode,
+  ValuesNode,
+} from 'kysely'
+
+export type OutBindType = 'number' | 'string' | 'date' | 'buffer'
+
+/**
+ * Placeholder for a `RETURNING … INTO :n` target. The compiler puts one in the
+ * parameter list for each returned column; the driver turns it into an oracledb
+ * OUT bind and copies the values back into result rows under `name`.
+ */
+export class OutBind {
+  constructor(
+    readonly type: OutBindType,
+    readonly name: string,
+  ) {}
+}
+
+export interface OracleQueryCompilerOptions {
+  /**
+   * Out-bind type for a returned column. Oracle needs it before execution and the
+   * compiler has no schema, so the default guesses: `id` and `*_id` are numbers,
+   * anything else comes back as a string.
+   */
+  returningType?: (column: string) => OutBindType
+  /** Column used for `insert … default values`, which Oracle lacks. Default `id`. */
+  defaultValuesColumn?: string
+}
+
+export const defaultReturningType = (column: string): OutBindType =>
+  column === 'id' || column.endsWith('_id') || column.endsWith('Id') ? 'number' : 'string'
+
+// Oracle has no RELEASE SAVEPOINT: savepoints simply last until commit or rollback.
+const RELEASE_SAVEPOINT = /^\s*release\s+(savepoint\s+)?("(?:[^"]|"")+"|[a-z_][\w$#]*)\s*;?\s*$/i
+// PL/SQL blocks need their final semicolon; plain SQL must not have one (ORA-00911).
+const PLSQL_BLOCK = /^\s*(begin|declare|create\s+(or\s+replace\s+)?(editionable\s+|noneditionable\s+)?(procedure|function|package|trigger|type))\b/i
+
+export class OracleQueryCompiler extends DefaultQueryCompiler {
+  readonly #returningType: (column: string) => OutBindType
+  readonly #defaultValuesColumn: string
+
+  constructor(options: OracleQueryCompilerOptions = {}) {
+    super()
+    this.#returningType = options.returningType ?? defaultReturningType
+    this.#defaultValuesColumn = options.defaultValuesColumn ?? 'id'
+  }
+
+  /**
+   * A release-savepoint statement compiles to an empty string (no parameters);
+   * OracleDriver skips empty statements, so releasing is a harmless no-op.
+   */
+  override compileQuery(node: RootOperationNode, queryId: QueryId): CompiledQuery {
+    const compiled = super.compileQuery(node, queryId)
+    if (RELEASE_SAVEPOINT.test(compiled.sql)) return Object.freeze({ ...compiled, sql: '', parameters: [] })
+    if (PLSQL_BLOCK.test(compiled.sql)) return compiled
+    const sql = compiled.sql.replace(/[\s;]+$/, '')
+    return sql === compiled.sql ? compiled : Object.freeze({ ...compiled, sql })
+  }
+
+  protected override getCurrentParameterPlaceholder(): string {
+    return `:${this.numParameters}`
+  }
+
+  protected override appendValue(parameter: unknown): void {
+    // Booleans only bind as SQL BOOLEAN on 23ai; NUMBER(1) 1/0 works everywhere.
+    super.appendValue(typeof parameter === 'boolean' ? (parameter ? 1 : 0) : parameter)
+  }
+
+  protected override appendImmediateValue(value: unknown): void {
+    if (typeof value === 'boolean') this.append(value ? '1' : '0')
+    else if (value instanceof Date) this.append(`timestamp '${value.toISOString().replace('T', ' ').replace('Z', '')}'`)
+    else super.appendImmediateValue(value)
+  }
+
+  protected override visitSelectQuery(node: SelectQueryNode): void {
+    let rewritten = node
+    // Before 23ai every SELECT needs a FROM.
+    if (!node.from) rewritten = { ...rewritten, from: FromNode.create([RawNode.createWithSql('dual')]) }
+    if (node.limit || node.offset) {
+      if (node.fetch) throw new Error('Oracle: use either limit/offset or fetch, not both')
+      // Oracle's row-limiting clause is OFFSET … ROWS FETCH NEXT … ROWS ONLY, in that order.
+      const fetch = node.limit
+        ? ({ kind: 'FetchNode', rowCount: node.limit.limit, modifier: 'only' } as unknown as FetchNode)
+        : undefined
+      rewritten = {
+        ...rewritten,
+        limit: undefined,
+        offset: OffsetNode.create(node.offset?.offset ?? ValueNode.createImmediate(0)),
+        fetch,
+      }
+    }
+    super.visitSelectQuery(rewritten)
+  }
+
+  protected override visitOffset(node: OffsetNode): void {
+    super.visitOffset(node)
+    this.append(' rows')
+  }
+
+  protected override visitLimit(_node: LimitNode): void {
+    // Select limits are rewritten above, so only UPDATE/DELETE … LIMIT gets here.
+    throw new Error('Oracle does not support LIMIT on UPDATE or DELETE')
+  }
+
+  protected override visitAlias(node: AliasNode): void {
+    if (this.#isTableAlias(node)) {
+      // Oracle rejects AS before a table alias (ORA-00933) but requires nothing there.
+      this.visitNode(node.node)
+      this.append(' ')
+      this.visitNode(node.alias)
+    } else {
+      super.visitAlias(node)
+    }
+  }
+
+  #isTableAlias(node: AliasNode): boolean {
+    if (TableNode.is(node.node)) return true
+    const parent = this.parentNode
+    return (
+      parent !== undefined &&
+      (FromNode.is(parent) || JoinNode.is(parent) || UsingNode.is(parent) || UpdateQueryNode.is(parent))
+    )
+  }
+
+  protected override visitInsertQuery(node: InsertQueryNode): void {
+    // `.values({})` arrives as no columns and one empty row.
+    const noRows = !node.values || (ValuesNode.is(node.values) && node.values.values.every((r) => r.values.length === 0))
+    const empty = node.defaultValues || (node.columns?.length === 0 && noRows)
+    if (!empty) {
+      super.visitInsertQuery(node)
+      return
+    }
+    // Oracle has no DEFAULT VALUES; setting one column to DEFAULT is equivalent.
+    super.visitInsertQuery({
+      ...node,
+      defaultValues: false,
+      columns: [ColumnNode.create(this.#defaultValuesColumn)],
+      values: ValuesNode.create([ValueListNode.create([DefaultInsertValueNode.create()])]),
+    })
+  }
+
+  protected override visitValues(node: ValuesNode): void {
+    if (node.values.length <= 1) {
+      super.visitValues(node)
+      return
+    }
+    // Multi-row VALUES exists only on 23ai; INSERT … SELECT … FROM dual UNION ALL works everywhere.
+    const parent = this.parentNode as InsertQueryNode | undefined
+    if (parent?.returning) throw new Error('Oracle cannot use RETURNING with a multi-row insert')
+    node.values.forEach((row, i) => {
+      if (i > 0) this.append(' union all ')
+      this.append('select ')
+      if (PrimitiveValueListNode.is(row)) {
+        row.values.forEach((value, j) => {
+          if (j > 0) this.append(', ')
+          this.appendValue(value)
+        })
+      } else {
+        if (row.values.some((v) => DefaultInsertValueNode.is(v))) {
+          throw new Error('Oracle cannot use DEFAULT in a multi-row insert; give every row the same columns')
+        }
+        this.compileList(row.values)
+      }
+      this.append(' from dual')
+    })
+  }
+
+  protected override visitReturning(node: ReturningNode): void {
+    const names: string[] = []
+    this.append('returning ')
+    node.selections.forEach((selection, i) => {
+      if (i > 0) this.append(', ')
+      const { expression, name } = this.#returnedColumn(selection.selection)
+      this.visitNode(expression)
+      names.push(name)
+    })
+    this.append(' into ')
+    names.forEach((name, i) => {
+      if (i > 0) this.append(', ')
+      this.appendValue(new OutBind(this.#returningType(name), name))
+    })
+  }
+
+  #returnedColumn(node: OperationNode): { expression: OperationNode; name: string } {
+    if (AliasNode.is(node) && IdentifierNode.is(node.alias)) return { expression: node.node, name: node.alias.name }
+    if (ReferenceNode.is(node) && ColumnNode.is(node.column)) return { expression: node, name: node.column.column.name }
+    if (ColumnNode.is(node)) return { expression: node, name: node.column.name }
+    if (SelectAllNode.is(node) || (ReferenceNode.is(node) && SelectAllNode.is(node.column))) {
+      throw new Error('Oracle RETURNING … INTO needs explicit columns, not *')
+    }
+    throw new Error('Oracle RETURNING … INTO needs a column or an aliased expression')
+  }
+}

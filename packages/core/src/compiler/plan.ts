@@ -1,0 +1,89 @@
+// Plans: a compiled statement keyed by the QuerySet's shape, its parameter map, and its row reader.
+// Running the same shape again with other values reuses the plan: no recompilation.
+import type { Compilable } from 'kysely'
+import type { Db } from '../db.js'
+import type { Dialect } from '../dialect.js'
+import type { Reader } from './select.js'
+import { Ctx, Slot } from './context.js'
+
+export interface Plan {
+  readonly sql: string
+  /** For each placeholder: the index of the value in the traversal, or a constant. */
+  readonly params: readonly (number | { readonly c: unknown })[]
+  readonly readers: readonly Reader[]
+  /** Integers must come back as bigint (a bigInteger column is read). */
+  readonly bigints: boolean
+  /** Hydrate positional rows into the result shape. */
+  readonly hydrate: (rows: readonly (readonly unknown[])[]) => unknown[]
+  /** Anything else the terminal computed once for this shape. */
+  readonly extra?: unknown
+}
+
+export type RowShape = 'object' | 'tuple' | 'flat' | 'scalar'
+
+/** The converter of each reader, or null for identity. */
+const converters = (dialect: Dialect, readers: readonly Reader[]) =>
+  readers.map((r) => {
+    const ops = dialect.ops
+    if (ops.converter) return ops.converter(r.type ?? 'text', r.field)
+    return (v: unknown) => (v === null ? null : ops.fromDb(r.type ?? 'text', v, r.field))
+  })
+
+/** Build a row reader specialised to the columns (a generated function: no per-row loops over metadata). */
+export const makeHydrator = (dialect: Dialect, readers: readonly Reader[], shape: RowShape): Plan['hydrate'] => {
+  const convs = converters(dialect, readers)
+  const cell = (i: number) => (convs[i] ? `c[${i}](r[${i}])` : `r[${i}]`)
+  let body: string
+  switch (shape) {
+    case 'object':
+      body = `return {${readers.map((rd, i) => `${JSON.stringify(rd.key)}: ${cell(i)}`).join(', ')}}`
+      break
+    case 'tuple':
+      body = `return [${readers.map((_, i) => cell(i)).join(', ')}]`
+      break
+    case 'flat':
+    case 'scalar':
+      body = `return ${cell(0)}`
+      break
+  }
+  const one = new Function('c', `return function (r) { ${body} }`)(convs) as (r: readonly unknown[]) => unknown
+  return (rows) => {
+    const out = new Array(rows.length)
+    for (let i = 0; i < rows.length; i++) out[i] = one(rows[i])
+    return out
+  }
+}
+
+/** Compile a Kysely query into a plan's SQL and parameter map. */
+export const toPlanSql = (query: Compilable): Pick<Plan, 'sql' | 'params'> => {
+  const compiled = query.compile()
+  return {
+    sql: compiled.sql,
+    params: compiled.parameters.map((p) => (p instanceof Slot ? p.index : { c: p })),
+  }
+}
+
+/** The parameters of a plan for this traversal's values. */
+export const bindParams = (plan: Pick<Plan, 'params'>, values: readonly unknown[]): unknown[] => {
+  const ps = plan.params
+  const out = new Array(ps.length)
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i]
+    out[i] = typeof p === 'number' ? values[p] : p.c
+  }
+  return out
+}
+
+/**
+ * Traverse (always), then compile (only when this shape has no plan yet).
+ * `traverse` fills the key and values and returns the builder of the plan.
+ */
+export const planFor = <P extends Plan>(db: Db, traverse: (ctx: Ctx) => () => P): { plan: P; values: unknown[] } => {
+  const ctx = new Ctx(db.dialect, db.kysely)
+  const make = traverse(ctx)
+  const cached = db.plans.get(ctx.key) as P | undefined
+  if (cached) return { plan: cached, values: ctx.values }
+  const plan = make()
+  db.plans.set(ctx.key, plan)
+  return { plan, values: ctx.values }
+}

@@ -1,0 +1,309 @@
+// SELECT statements: a QuerySet's selection, joins, WHERE/HAVING, GROUP BY, ORDER BY and slice.
+import { type SelectQueryBuilder, sql } from 'kysely'
+import type { Sql } from '../dialect.js'
+import { FieldError } from '../errors.js'
+import { type AnyExpression, Expression, type OutputType } from '../expressions.js'
+import type { FieldType } from '../fields.js'
+import type { AnyModel, BoundField } from '../model.js'
+import type { AnyQuerySet, OrderItem } from '../queryset.js'
+import { type Compiled, Ctx, FALSE, type Frag, modelId } from './context.js'
+import { Scope } from './scope.js'
+import { applyTransform, columnOf, compileExpr, compileWhere, resolvePath, subqueryHook } from './where.js'
+
+/** How a selected column becomes part of a result. */
+export interface Reader {
+  readonly key: string
+  readonly type: FieldType | OutputType | undefined
+  readonly field?: BoundField
+}
+
+export type Purpose = 'rows' | 'in' | 'scalar' | 'exists' | 'count' | 'inner'
+
+export interface SelectParts {
+  readonly scope: Scope
+  readonly empty: boolean
+  readonly readers: readonly Reader[]
+  readonly columns: readonly Compiled[]
+  /** The WHERE conditions alone (for UPDATE and DELETE without joins). */
+  readonly where: readonly Frag[]
+  readonly build: () => SelectQueryBuilder<any, any, any>
+}
+
+/** Extensions from other packages (select_for_update, select_related): a key part and a builder step. */
+export interface SelectExtension {
+  readonly name: string
+  /** Called during the traversal: add to the key, resolve joins; returns the build step, if any. */
+  prepare(
+    qs: AnyQuerySet,
+    scope: Scope,
+    purpose: Purpose,
+    addColumns: (cols: readonly Compiled[], readers: readonly Reader[]) => void,
+  ): ((q: SelectQueryBuilder<any, any, any>) => SelectQueryBuilder<any, any, any>) | undefined
+}
+export const selectExtensions: SelectExtension[] = []
+export const registerSelectExtension = (ext: SelectExtension): void => {
+  if (!selectExtensions.some((e) => e.name === ext.name)) selectExtensions.push(ext)
+}
+
+const tableRef = (table: string, alias: string): string => (table === alias ? table : `${table} as ${alias}`)
+
+/** Resolve an ordering name like `-pubDate` or `post__title` to a compiled term. */
+const orderTerm = (scope: Scope, item: OrderItem, flip: boolean): Frag => {
+  const ops = scope.ctx.dialect.ops
+  const term = (expr: Sql, desc: boolean, nulls: 'first' | 'last' | undefined): Sql =>
+    ops.orderBy ? ops.orderBy(expr, desc, nulls) : sql`${expr}${sql.raw(desc ? ' DESC' : ' ASC')}${sql.raw(nulls ? ` NULLS ${nulls.toUpperCase()}` : '')}`
+  if (item instanceof Expression) {
+    const n = item.node
+    if (n.kind === 'OrderBy') {
+      const c = compileExpr(scope, n.expr)
+      const nulls = n.nullsFirst ? 'first' : n.nullsLast ? 'last' : undefined
+      const desc = n.desc !== flip
+      const flipped = flip && nulls ? (nulls === 'first' ? 'last' : 'first') : nulls
+      scope.ctx.k(`o${desc ? 'd' : 'a'}${flipped ?? ''}`)
+      return () => term(c.frag(), desc, flipped)
+    }
+    const c = compileExpr(scope, item)
+    scope.ctx.k(flip ? 'od' : 'oa')
+    return () => term(c.frag(), flip, undefined)
+  }
+  if (item === '?') {
+    scope.ctx.k('o?')
+    return () => ops.random()
+  }
+  const desc = item.startsWith('-') !== flip
+  const name = item.replace(/^[-+]/, '')
+  scope.ctx.k(`o${desc ? 'd' : 'a'}${name}`)
+  const parts = name.split('__')
+  const { compiled, rest } = resolvePath(scope, parts, name, true)
+  let c = compiled
+  for (const t of rest) c = applyTransform(scope, c, t)
+  return () => term(c.frag(), desc, undefined)
+}
+
+/** The selected columns and their readers for the QuerySet's selection. */
+const selection = (qs: AnyQuerySet, scope: Scope, purpose: Purpose): { cols: Compiled[]; readers: Reader[]; groupByValues: boolean } => {
+  const meta = qs.model.meta
+  const cols: Compiled[] = []
+  const readers: Reader[] = []
+  const ctx = scope.ctx
+  const addName = (name: string, key = name) => {
+    const ann = scope.annotations.get(name)
+    if (ann) {
+      cols.push(ann)
+      readers.push({ key, type: ann.type, field: ann.field })
+      return
+    }
+    const { compiled, rest } = resolvePath(scope, name.split('__'), name, true)
+    let c = compiled
+    for (const t of rest) c = applyTransform(scope, c, t)
+    cols.push(c)
+    readers.push({ key, type: c.type, field: c.field })
+  }
+  const allFields = (only: readonly string[] | null, deferred: readonly string[]) => {
+    const onlySet = only ? new Set(only.map((n) => (n === 'pk' ? meta.pk.name : n))) : null
+    const deferSet = new Set(deferred.map((n) => (n === 'pk' ? meta.pk.name : n)))
+    for (const bf of meta.concreteFields) {
+      const named = (s: Set<string>) => s.has(bf.name) || s.has(bf.attname)
+      if (!bf.primaryKey && ((onlySet && !named(onlySet)) || named(deferSet))) continue
+      cols.push(columnOf(scope.alias, bf))
+      readers.push({ key: bf.attname, type: cols[cols.length - 1].type, field: bf })
+    }
+  }
+  const sel = qs.select
+  if (purpose === 'exists') return { cols: [{ frag: () => sql`1`, type: 'integer', aggregate: false }], readers: [], groupByValues: false }
+  if (purpose === 'in' || purpose === 'scalar') {
+    const fields = sel.kind === 'values' || sel.kind === 'valuesList' ? sel.fields : []
+    const selectedAnns = qs.annotations.filter((a) => a.select)
+    if (fields.length === 1) addName(fields[0])
+    else if (fields.length === 0 && purpose === 'scalar' && selectedAnns.length === 1) addName(selectedAnns[0].name)
+    else if (fields.length === 0 && purpose === 'in') {
+      cols.push(columnOf(scope.alias, meta.pk))
+      readers.push({ key: meta.pk.attname, type: cols[0].type, field: meta.pk })
+    } else throw new FieldError('A subquery used as a value must select exactly one column (use values("field")).')
+    ctx.k(`s${fields.join(',')}`)
+    return { cols, readers, groupByValues: fields.length > 0 }
+  }
+  switch (sel.kind) {
+    case 'rows':
+      ctx.k(`r${sel.only?.join(',') ?? '*'}/${sel.defer.join(',')}`)
+      allFields(sel.only, sel.defer)
+      for (const a of qs.annotations) if (a.select) addName(a.name)
+      return { cols, readers, groupByValues: false }
+    case 'values':
+    case 'valuesList':
+      ctx.k(`v${sel.fields.join(',')}`)
+      if (sel.fields.length === 0) {
+        allFields(null, [])
+        for (const a of qs.annotations) if (a.select) addName(a.name)
+        return { cols, readers, groupByValues: false }
+      }
+      for (const name of sel.fields) addName(name)
+      // Django: annotations named after values() are added to the row too.
+      for (const a of qs.annotations) if (a.select && !sel.fields.includes(a.name)) addName(a.name)
+      return { cols, readers, groupByValues: true }
+    case 'dates': {
+      ctx.k(`d${sel.field}:${sel.trunc}:${sel.datetime}`)
+      const { compiled } = resolvePath(scope, sel.field.split('__'), sel.field)
+      const type = sel.datetime ? 'dateTime' : 'date'
+      const ops = ctx.dialect.ops
+      const ft = compiled.type as FieldType
+      cols.push({ frag: () => ops.dateTrunc(sel.trunc as never, compiled.frag(), ft), type, aggregate: false })
+      readers.push({ key: 'date', type })
+      return { cols, readers, groupByValues: false }
+    }
+  }
+}
+
+/**
+ * Compile a QuerySet's SELECT in `ctx`. `parent` is the enclosing query for subqueries (OuterRef).
+ */
+export const compileSelect = (qs: AnyQuerySet, ctx: Ctx, parent: Scope | null, purpose: Purpose): SelectParts => {
+  if (qs.invalid) throw qs.invalid
+  const model: AnyModel = qs.model
+  const meta = model.meta
+  ctx.k(`Q${modelId(model)}${purpose}`)
+  const alias = parent ? ctx.alias('U') : meta.table
+  const scope = new Scope(ctx, model, alias, parent)
+  let empty = qs.empty
+  if (empty) ctx.k('0')
+
+  // Annotations, in order (each may use the earlier ones).
+  for (const a of qs.annotations) {
+    ctx.k(`A${a.name}${a.select ? '' : '-'}=`)
+    scope.annotations.set(a.name, compileExpr(scope, a.expr))
+  }
+
+  // WHERE and HAVING: a filter() call that touches an aggregate goes to HAVING, as Django does.
+  const where: Compiled[] = []
+  const having: Compiled[] = []
+  qs.where.forEach((node, i) => {
+    scope.group = i + 1
+    ctx.k('W')
+    const c = compileWhere(scope, node)
+    if (c.constant === true) return
+    if (c.constant === false) {
+      empty = true
+      return
+    }
+    ;(c.aggregate ? having : where).push(c)
+  })
+  scope.group = 0
+
+  const { cols, readers, groupByValues } = selection(qs, scope, purpose)
+  const extensionSteps: ((q: SelectQueryBuilder<any, any, any>) => SelectQueryBuilder<any, any, any>)[] = []
+  for (const ext of selectExtensions) {
+    const step = ext.prepare(qs, scope, purpose, (c, r) => {
+      cols.push(...c)
+      readers.push(...r)
+    })
+    if (step) extensionSteps.push(step)
+  }
+
+  const hasAggregate = having.length > 0 || cols.some((c) => c.aggregate)
+  const groupBy: Frag[] = hasAggregate ? cols.filter((c) => !c.aggregate).map((c) => c.frag) : []
+  if (hasAggregate) ctx.k('G')
+
+  // ORDER BY: not for EXISTS/COUNT or unsliced IN; default ordering unless values() grouping.
+  const sliced = qs.low !== 0 || qs.high !== null
+  const wantsOrder = purpose === 'rows' || purpose === 'inner' || ((purpose === 'in' || purpose === 'scalar') && sliced) || (purpose === 'exists' && sliced)
+  let order: Frag[] = []
+  if (wantsOrder) {
+    const items = qs.order ?? (hasAggregate && groupByValues ? [] : meta.ordering)
+    ctx.k(qs.order ? 'O' : 'Od')
+    order = items.map((item) => orderTerm(scope, item, qs.reversed))
+    if (qs.reversed && items.length === 0 && purpose === 'rows') {
+      // Django reverses the primary key ordering when there is none.
+      order = [orderTerm(scope, '-pk', false)]
+    }
+    if (hasAggregate && qs.order) for (const o of order) groupBy.push(() => sql`${stripDirection(o)}`)
+  }
+
+  const ops = ctx.dialect.ops
+  const limit = qs.high !== null ? ctx.param(qs.high - qs.low) : purpose === 'exists' ? ctx.param(1) : null
+  const offset = qs.low > 0 ? ctx.param(qs.low) : null
+  ctx.k(`/${limit ? 'L' : ''}${offset ? 'F' : ''}`)
+  const distinct = qs.distinct
+  ctx.k(distinct === true ? 'D' : Array.isArray(distinct) ? `D${distinct.join(',')}` : '')
+  const distinctOn: Frag[] = []
+  if (Array.isArray(distinct) && distinct.length > 0) {
+    if (!ctx.dialect.features.supportsDistinctOn) {
+      throw new FieldError(`DISTINCT ON fields is not supported by ${ctx.dialect.name}.`)
+    }
+    for (const name of distinct as readonly string[]) {
+      const { compiled } = resolvePath(scope, name.split('__'), name)
+      distinctOn.push(compiled.frag)
+    }
+  }
+  const compound = qs.compound
+  const compoundParts = compound
+    ? compound.queries.map((other) => {
+        ctx.k(`${compound.op}${compound.all ? 'A' : ''}`)
+        return compileSelect(
+          { ...other, order: [], low: 0, high: null } as AnyQuerySet,
+          ctx,
+          parent,
+          purpose === 'rows' ? 'inner' : purpose,
+        )
+      })
+    : []
+
+  const build = () => {
+    let q = ctx.kyselyRef.selectFrom(tableRef(meta.table, alias)) as SelectQueryBuilder<any, any, any>
+    for (const j of scope.joinList) {
+      const t = tableRef(j.table, j.alias)
+      q = (j.type === 'LEFT' ? q.leftJoin(t, (jb) => jb.on(j.on())) : q.innerJoin(t, (jb) => jb.on(j.on()))) as typeof q
+    }
+    const annotationNames = new Map<Compiled, string>()
+    for (const [name, c] of scope.annotations) annotationNames.set(c, name)
+    q = q.select(
+      cols.map((c) => {
+        const name = annotationNames.get(c)
+        return (name ? c.frag().as(name) : c.frag()) as never
+      }),
+    )
+    if (distinct === true) q = q.distinct()
+    if (distinctOn.length) q = q.distinctOn(distinctOn.map((f) => f()))
+    if (empty) q = q.where(FALSE.frag())
+    for (const w of where) q = q.where(w.frag())
+    if (groupBy.length) q = q.groupBy(groupBy.map((g) => g()))
+    for (const h of having) q = q.having(h.frag())
+    for (const part of compoundParts) {
+      const other = part.build()
+      q = (compound!.op === 'UNION'
+        ? compound!.all
+          ? q.unionAll(other)
+          : q.union(other)
+        : compound!.op === 'INTERSECT'
+          ? q.intersect(other)
+          : q.except(other)) as typeof q
+    }
+    for (const o of order) q = q.orderBy(o())
+    if (limit) q = q.limit(limit() as never)
+    else if (offset && ops.offsetWithoutLimit !== undefined) q = q.limit(sql.lit(ops.offsetWithoutLimit as number) as never)
+    if (offset) q = q.offset(offset() as never)
+    for (const step of extensionSteps) q = step(q)
+    return q
+  }
+  return { scope, empty, readers, columns: cols, where: where.map((w) => w.frag), build }
+}
+
+const stripDirection = (o: Frag): Sql => o()
+
+// Subqueries: `in` with a QuerySet, Subquery(...), Exists(...).
+subqueryHook.compile = (qs, parent, purpose) => {
+  const ctx = parent.ctx
+  const inner = compileSelect(qs, ctx, parent, purpose)
+  const first = inner.columns[0]
+  if (inner.empty && purpose !== 'scalar') {
+    return purpose === 'exists' ? { frag: () => sql`(SELECT 1 WHERE 1 = 0)`, type: 'boolean', aggregate: false } : FALSE
+  }
+  return {
+    frag: () => sql`(${inner.build()})`,
+    type: first?.type,
+    field: first?.field,
+    aggregate: false,
+  }
+}
+
+export { Ctx }
+export type { AnyExpression }

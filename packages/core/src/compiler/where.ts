@@ -1,0 +1,560 @@
+// Conditions and expressions to SQL: paths become columns (joining across relations), lookups and
+// transforms apply, values become parameters.
+import { sql } from 'kysely'
+import type { Sql } from '../dialect.js'
+import { FieldError, didYouMean } from '../errors.js'
+import { type AnyExpression, Expression, type ExprNode, type OutputType } from '../expressions.js'
+import type { FieldType } from '../fields.js'
+import { categoryOf, escapeLike, type LookupDef, lookupApplies, lookupRegistry, transformRegistry } from '../lookups.js'
+import { type AnyModel, type BoundField, fieldOwner } from '../model.js'
+import type { AnyQuerySet } from '../queryset.js'
+import { coerce } from '../validation.js'
+import type { WhereNode } from '../where.js'
+import { type Compiled, FALSE, type Frag, TRUE, joinSql, ref } from './context.js'
+import { functionRegistry } from './functions.js'
+import { type Scope, findField, relationStep } from './scope.js'
+
+/** Compiles a nested QuerySet (subquery); set by select.ts to avoid an import cycle. */
+export const subqueryHook: { compile: (qs: AnyQuerySet, parent: Scope, purpose: 'in' | 'scalar' | 'exists') => Compiled } = {
+  compile: () => {
+    throw new Error('subquery compiler not installed')
+  },
+}
+
+/** Compiles expressions registered by other packages (`Ext` nodes, e.g. window functions). */
+export const extCompilers = new Map<string, (data: unknown, scope: Scope, compile: (e: AnyExpression) => Compiled) => Compiled>()
+
+export interface ResolvedPath {
+  readonly compiled: Compiled
+  readonly rest: readonly string[]
+}
+
+/**
+ * Resolve the field part of a path (`post__author__name__icontains` → the `name` column, joined),
+ * leaving transforms and the lookup in `rest`.
+ */
+export const resolvePath = (scope: Scope, parts: readonly string[], full: string, forceLeft = false): ResolvedPath => {
+  const first = parts[0]
+  const ann = scope.annotations.get(first)
+  if (ann) return { compiled: ann, rest: parts.slice(1) }
+  let model: AnyModel = scope.model
+  let alias = scope.alias
+  let path = ''
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]
+    const bf = findField(model, part)
+    const step = relationStep(model, bf ? bf.name : part)
+    if (!bf && !step) {
+      if (i === 0) throw scope.unknownField(model, part, full)
+      throw scope.unknownField(model, part, full)
+    }
+    path = path ? `${path}__${part}` : part
+    if (bf && (!step || bf.attname === part || part === 'pk' || i === parts.length - 1 || !nextIsField(step.target, parts[i + 1]))) {
+      // A concrete column here: the end of the field part.
+      if (bf.field.relation?.kind === 'manyToMany') {
+        return crossRelation(scope, model, alias, path, step!, parts, i, full, forceLeft)
+      }
+      return { compiled: columnOf(alias, bf), rest: parts.slice(i + 1) }
+    }
+    // A relation to cross.
+    const s = step!
+    const next = parts[i + 1]
+    // `post__id` (the target's key) needs no join: the foreign key column holds it.
+    if (bf && !s.multiValued && next !== undefined && isTargetKey(s, next) && (i + 2 === parts.length || !nextIsField(s.target, parts[i + 2]))) {
+      return { compiled: { ...columnOf(alias, bf), type: targetKeyType(s) }, rest: parts.slice(i + 2) }
+    }
+    alias = scope.join(path, alias, s, forceLeft)
+    model = s.target
+    if (next === undefined || !nextIsField(model, next)) {
+      // A reverse relation or many-to-many used as a value: compare the target's primary key.
+      return { compiled: columnOf(alias, model.meta.pk), rest: parts.slice(i + 1) }
+    }
+  }
+  throw scope.unknownField(model, parts[parts.length - 1], full)
+}
+
+const crossRelation = (
+  scope: Scope,
+  _model: AnyModel,
+  alias: string,
+  path: string,
+  step: NonNullable<ReturnType<typeof relationStep>>,
+  parts: readonly string[],
+  i: number,
+  full: string,
+  forceLeft: boolean,
+): ResolvedPath => {
+  const joined = scope.join(path, alias, step, forceLeft)
+  const next = parts[i + 1]
+  if (next === undefined || !nextIsField(step.target, next)) {
+    return { compiled: columnOf(joined, step.target.meta.pk), rest: parts.slice(i + 1) }
+  }
+  void full
+  return { compiled: columnOf(joined, step.target.meta.pk), rest: parts.slice(i + 1) }
+}
+
+const nextIsField = (model: AnyModel, part: string | undefined): boolean =>
+  part !== undefined && (findField(model, part) !== undefined || relationStep(model, part) !== undefined)
+
+const isTargetKey = (step: NonNullable<ReturnType<typeof relationStep>>, part: string): boolean => {
+  const f = findField(step.target, part)
+  return f !== undefined && f.column === step.toColumn
+}
+const targetKeyType = (step: NonNullable<ReturnType<typeof relationStep>>): FieldType => {
+  const pk = step.target.meta.fields.find((f) => f.column === step.toColumn) ?? step.target.meta.pk
+  return keyType(pk)
+}
+const keyType = (bf: BoundField): FieldType => (bf.field.type === 'auto' || bf.field.type === 'bigAuto' ? 'bigAuto' : bf.field.type)
+
+export const columnOf = (alias: string, bf: BoundField): Compiled => ({
+  frag: ref(alias, bf.column),
+  type: bf.field.relation ? relationValueType(bf) : bf.field.type,
+  field: bf,
+  aggregate: false,
+})
+
+/** The type of the value a relation column holds: the target's key type. */
+export const relationValueType = (bf: BoundField): FieldType => {
+  const rel = bf.field.relation!
+  const owner = fieldOwner(bf)
+  if (!owner || rel.kind === 'manyToMany') return 'bigAuto'
+  const target = rel.target === 'self' ? owner : owner.meta.registry.get(rel.target)
+  const to = rel.toField ? target.meta.fieldMap.get(rel.toField) : target.meta.pk
+  return to ? keyType(to) : 'bigAuto'
+}
+
+// ---------------------------------------------------------------------------------------------
+// values
+
+/** The JS value turned into a bound parameter for a column of `type`. */
+export const paramFor = (scope: Scope, type: FieldType | OutputType | undefined, value: unknown, label?: string): Frag => {
+  const t = (type ?? inferType(value)) as FieldType
+  const v = coerce(t === 'foreignKey' || t === 'oneToOne' ? 'bigAuto' : t, pkOf(value), undefined, label)
+  return scope.ctx.param(scope.ctx.dialect.ops.toDb(t, v))
+}
+
+/** A related row given where its key is expected. */
+const pkOf = (value: unknown): unknown => {
+  if (value !== null && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array) && !Array.isArray(value)) {
+    const v = value as Record<string, unknown>
+    if ('pk' in v) return v.pk
+    if ('id' in v) return v.id
+  }
+  return value
+}
+
+export const inferType = (value: unknown): OutputType => {
+  switch (typeof value) {
+    case 'string':
+      return 'text'
+    case 'boolean':
+      return 'boolean'
+    case 'bigint':
+      return 'bigInteger'
+    case 'number':
+      return Number.isInteger(value) ? 'integer' : 'float'
+    default:
+      if (value instanceof Date) return 'dateTime'
+      return 'json'
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// conditions
+
+/** Compile a condition tree. `negated` tracks NOT parity, for Django's NULL handling under exclude. */
+export const compileWhere = (scope: Scope, node: WhereNode, negated = false): Compiled => {
+  switch (node.kind) {
+    case 'lookup':
+      return compileLookup(scope, node.key, node.value, negated)
+    case 'expr': {
+      const c = compileExpr(scope, node.expr)
+      return c.type === 'boolean' && !isConditionNode(node.expr.node) ? { ...c, frag: booleanTest(scope, c.frag) } : c
+    }
+    case 'group': {
+      scope.ctx.k(node.negated ? (node.connector === 'AND' ? '!(' : '!|(') : node.connector === 'AND' ? '(' : '|(')
+      const inner = negated !== node.negated
+      const parts: Compiled[] = []
+      let aggregate = false
+      let window = false
+      for (const child of node.children) {
+        const c = compileWhere(scope, child, inner)
+        aggregate ||= c.aggregate
+        window ||= c.window === true
+        if (c.constant === true) {
+          if (node.connector === 'OR') {
+            scope.ctx.k(')')
+            return node.negated ? FALSE : TRUE
+          }
+          continue
+        }
+        if (c.constant === false) {
+          if (node.connector === 'AND') {
+            scope.ctx.k(')')
+            return node.negated ? TRUE : FALSE
+          }
+          continue
+        }
+        parts.push(c)
+      }
+      scope.ctx.k(')')
+      if (parts.length === 0) {
+        const allTrue = node.connector === 'AND'
+        return allTrue !== node.negated ? TRUE : FALSE
+      }
+      const joined: Frag =
+        parts.length === 1 ? parts[0].frag : joinSql(parts.map((p) => () => sql`(${p.frag()})`), ` ${node.connector} `)
+      const frag: Frag = node.negated ? () => sql`NOT (${joined()})` : joined
+      return { frag, type: 'boolean', aggregate, window }
+    }
+  }
+}
+
+const isConditionNode = (n: ExprNode): boolean => n.kind === 'Exists' || n.kind === 'Condition' || n.kind === 'Raw'
+const booleanTest = (scope: Scope, frag: Frag): Frag => {
+  const t = scope.ctx.dialect.ops.toDb('boolean', true)
+  return t === true ? frag : () => sql`${frag()} = ${sql.lit(t as number)}`
+}
+
+/** One `field__transform__lookup: value` entry. */
+export const compileLookup = (scope: Scope, key: string, value: unknown, negated: boolean): Compiled => {
+  const ctx = scope.ctx
+  ctx.k(`L${key}`)
+  const parts = key.split('__')
+  const { compiled: lhs0, rest } = resolvePath(scope, parts, key, negated || value === null)
+  let lhs = lhs0
+  let lookupName = 'exact'
+  for (let i = 0; i < rest.length; i++) {
+    const name = rest[i]
+    const category = categoryOf(lhs.type)
+    const transform = transformRegistry.get(name)
+    if (transform && lookupApplies(transform, category)) {
+      lhs = applyTransform(scope, lhs, name)
+      continue
+    }
+    const lookup = lookupRegistry.get(name)
+    if (lookup && i === rest.length - 1) {
+      if (!lookupApplies(lookup, category)) throw unsupportedLookup(scope, lhs, name)
+      lookupName = name
+      break
+    }
+    throw unsupportedLookup(scope, lhs, name)
+  }
+  const def = lookupRegistry.get(lookupName) as LookupDef
+  return applyLookup(scope, def, lhs, value, negated, key)
+}
+
+const unsupportedLookup = (scope: Scope, lhs: Compiled, name: string): FieldError => {
+  const category = categoryOf(lhs.type)
+  const choices = [
+    ...[...lookupRegistry.values()].filter((d) => lookupApplies(d, category)).map((d) => d.name),
+    ...[...transformRegistry.values()].filter((d) => lookupApplies(d, category)).map((d) => d.name),
+  ]
+  const hint = didYouMean(name, choices)
+  const where = lhs.field ? `${lhs.field.model}.${lhs.field.name}` : 'this expression'
+  return new FieldError(
+    `Unsupported lookup '${name}' for ${where} (${lhs.type ?? 'unknown type'}). Choices are: ${choices.join(', ')}.${hint ? ` Did you mean '${hint}'?` : ''}`,
+    { model: lhs.field?.model ?? scope.model.name, part: name, choices },
+  )
+}
+
+export const applyTransform = (scope: Scope, lhs: Compiled, name: string): Compiled => {
+  const t = transformRegistry.get(name)!
+  const ops = scope.ctx.dialect.ops
+  const type = lhs.type as FieldType
+  scope.ctx.k(`T${name}`)
+  const frag: Frag =
+    'part' in t.kind
+      ? ((part) => () => ops.datePart(part, lhs.frag(), type))(t.kind.part)
+      : t.kind.cast === 'date'
+        ? () => ops.dateCast(lhs.frag())
+        : () => ops.timeCast(lhs.frag())
+  return { frag, type: t.output.type, aggregate: lhs.aggregate }
+}
+
+const lookupSql = (scope: Scope, def: LookupDef) => scope.ctx.dialect.ops.lookups?.[def.name] ?? def.sql
+
+const applyLookup = (scope: Scope, def: LookupDef, lhs: Compiled, value: unknown, negated: boolean, key: string): Compiled => {
+  const ctx = scope.ctx
+  const ops = ctx.dialect.ops
+  const type = lhs.type
+  const base = { type: 'boolean' as const, aggregate: lhs.aggregate, window: lhs.window }
+  const emptyIsNull = ctx.dialect.features.interpretsEmptyStringsAsNulls
+  if (def.name === 'isnull') {
+    if (typeof value !== 'boolean') throw new FieldError(`The QuerySet value for an isnull lookup must be true or false (${key}).`)
+    ctx.k(value ? 'N' : 'n')
+    return { ...base, frag: value ? () => sql`${lhs.frag()} IS NULL` : () => sql`${lhs.frag()} IS NOT NULL` }
+  }
+  if (value === null || (value === '' && emptyIsNull && def.name === 'exact')) {
+    if (def.name !== 'exact' && def.name !== 'iexact') {
+      throw new FieldError(`Cannot use None as a query value for '${key}' (only exact and isnull take null).`)
+    }
+    ctx.k('N')
+    return { ...base, frag: () => sql`${lhs.frag()} IS NULL` }
+  }
+  const compileSql = lookupSql(scope, def)
+  let rhs: Frag
+  let aggregate = lhs.aggregate
+  const label = lhs.field ? `${lhs.field.model}.${lhs.field.name}` : key
+  if (value instanceof Expression) {
+    const c = compileExpr(scope, value)
+    aggregate ||= c.aggregate
+    rhs = def.rhs.kind === 'pattern' ? patternExpr(scope, def, c.frag) : c.frag
+  } else {
+    switch (def.rhs.kind) {
+      case 'list': {
+        if (isQuerySet(value)) {
+          const sub = subqueryHook.compile(value, scope, 'in')
+          return { ...base, aggregate, frag: () => compileSql(lhs.frag(), sub.frag(), type as FieldType) }
+        }
+        if (!Array.isArray(value) && !(value instanceof Set)) {
+          throw new FieldError(`The value of '${key}' must be an array or a QuerySet.`)
+        }
+        const items = [...value].filter((v) => v !== null)
+        if (items.length === 0) {
+          ctx.k('E')
+          return FALSE
+        }
+        ctx.k(`[${items.length}]`)
+        const frags = items.map((v) => paramFor(scope, type, v, label))
+        const max = ctx.dialect.features.maxInListSize
+        if (max !== null && frags.length > max) {
+          const chunks: Frag[][] = []
+          for (let i = 0; i < frags.length; i += max) chunks.push(frags.slice(i, i + max))
+          return {
+            ...base,
+            aggregate,
+            frag: () =>
+              sql`(${sql.join(
+                chunks.map((c) => compileSql(lhs.frag(), sql`(${sql.join(c.map((f) => f()))})`, type as FieldType)),
+                sql` OR `,
+              )})`,
+          }
+        }
+        rhs = () => sql`(${sql.join(frags.map((f) => f()))})`
+        break
+      }
+      case 'range': {
+        if (!Array.isArray(value) || value.length !== 2) throw new FieldError(`The value of '${key}' must be a pair [from, to].`)
+        const a = value[0] instanceof Expression ? compileExpr(scope, value[0]).frag : paramFor(scope, type, value[0], label)
+        const b = value[1] instanceof Expression ? compileExpr(scope, value[1]).frag : paramFor(scope, type, value[1], label)
+        rhs = () => sql`${a()} AND ${b()}`
+        break
+      }
+      case 'pattern': {
+        if (typeof value !== 'string') {
+          throw new FieldError(`The value of '${key}' must be a string (got ${typeof value}).`)
+        }
+        const escaped = (ops.escapeLike ?? escapeLike)(value)
+        rhs = ctx.param(def.rhs.wrap(escaped))
+        break
+      }
+      case 'string':
+        if (typeof value !== 'string') throw new FieldError(`The value of '${key}' must be a string.`)
+        rhs = ctx.param(value)
+        break
+      default:
+        rhs = paramFor(scope, type, value, label)
+    }
+  }
+  const cond: Frag = () => compileSql(lhs.frag(), rhs(), type as FieldType)
+  // Under NOT, a nullable column must not match through NULL (Django adds IS NOT NULL).
+  const nullable = negated && lhs.field !== undefined && lhs.field.field.options.null === true
+  if (nullable) {
+    ctx.k('!n')
+    return { ...base, aggregate, frag: () => sql`(${cond()} AND ${lhs.frag()} IS NOT NULL)` }
+  }
+  return { ...base, aggregate, frag: cond }
+}
+
+const patternExpr = (scope: Scope, def: LookupDef, rhs: Frag): Frag => {
+  // A pattern lookup against an expression: wrap with wildcards in SQL.
+  const w = (def.rhs as { wrap: (s: string) => string }).wrap('\u0000')
+  const [pre, post] = w.split('\u0000')
+  const concat = scope.ctx.dialect.ops.functions?.Concat ?? functionRegistry.get('Concat')!
+  return () => {
+    const parts: Sql[] = []
+    if (pre) parts.push(sql.lit(pre))
+    parts.push(rhs())
+    if (post) parts.push(sql.lit(post))
+    return parts.length === 1 ? parts[0] : concat(parts, {})
+  }
+}
+
+export const isQuerySet = (v: unknown): v is AnyQuerySet =>
+  v !== null && typeof v === 'object' && (v as { _tag?: unknown })._tag === 'QuerySet'
+
+// ---------------------------------------------------------------------------------------------
+// expressions
+
+const NUMERIC_RANK: Partial<Record<string, number>> = { integer: 1, smallInteger: 1, positiveInteger: 1, auto: 1, bigAuto: 2, bigInteger: 2, float: 3, decimal: 4 }
+
+const combinedType = (a: Compiled, b: Compiled, op: string): FieldType | OutputType | undefined => {
+  const ta = a.type
+  const tb = b.type
+  if (ta === tb) return ta
+  if ((ta === 'dateTime' || ta === 'date') && tb === 'duration') return ta
+  if (ta === 'duration' && (tb === 'dateTime' || tb === 'date')) return tb
+  if ((ta === 'dateTime' && tb === 'dateTime') || (ta === 'date' && tb === 'date')) return op === '-' ? 'duration' : undefined
+  const ra = NUMERIC_RANK[ta ?? ''] ?? 0
+  const rb = NUMERIC_RANK[tb ?? ''] ?? 0
+  if (ra && rb) return ra >= rb ? ta : tb
+  if (ta === undefined) return tb
+  if (tb === undefined) return ta
+  throw new FieldError(`Expression contains mixed types: ${ta}, ${tb}. You must set output_field.`)
+}
+
+/** Compile an expression in a scope. */
+export const compileExpr = (scope: Scope, expr: AnyExpression): Compiled => {
+  const ctx = scope.ctx
+  const n = expr.node
+  switch (n.kind) {
+    case 'F': {
+      ctx.k(`F${n.path}`)
+      const parts = n.path.split('__')
+      const { compiled, rest } = resolvePath(scope, parts, n.path)
+      let c = compiled
+      for (const t of rest) {
+        if (!transformRegistry.has(t) || !lookupApplies(transformRegistry.get(t)!, categoryOf(c.type))) {
+          throw scope.unknownField(scope.model, t, n.path)
+        }
+        c = applyTransform(scope, c, t)
+      }
+      return c
+    }
+    case 'OuterRef': {
+      if (!scope.parent) throw new FieldError('OuterRef() can only be used in a subquery (Subquery, Exists, or filter(in)).')
+      ctx.k('^')
+      const inner = typeof n.ref === 'string' ? new Expression({ kind: 'F', path: n.ref }) : new Expression(n.ref)
+      const c = compileExpr(scope.parent, inner)
+      return { ...c, aggregate: false }
+    }
+    case 'Value': {
+      ctx.k('V')
+      if (n.value === null) return { frag: () => sql`NULL`, type: n.output, aggregate: false }
+      const type = n.output ?? inferType(n.value)
+      if (n.value instanceof Expression) return compileExpr(scope, n.value)
+      return { frag: paramFor(scope, type, n.value), type, aggregate: false }
+    }
+    case 'Raw': {
+      ctx.k(`R${n.sql}`)
+      const pieces = n.sql.split('?')
+      if (pieces.length - 1 !== n.params.length) {
+        throw new FieldError(`RawSQL: ${pieces.length - 1} placeholders but ${n.params.length} parameters.`)
+      }
+      const params = n.params.map((p) => ctx.param(ctx.dialect.ops.toDb(inferType(p), p)))
+      return {
+        frag: () => {
+          const out: Sql[] = []
+          pieces.forEach((piece, i) => {
+            out.push(sql.raw(piece))
+            if (i < params.length) out.push(params[i]())
+          })
+          return sql.join(out, sql``)
+        },
+        type: n.output,
+        aggregate: false,
+      }
+    }
+    case 'Combined': {
+      ctx.k(`(${n.op}`)
+      const a = compileExpr(scope, n.lhs)
+      const b = compileExpr(scope, n.rhs)
+      ctx.k(')')
+      const type = combinedType(a, b, n.op)
+      const op = sql.raw(` ${n.op} `)
+      return { frag: () => sql`(${a.frag()}${op}${b.frag()})`, type, aggregate: a.aggregate || b.aggregate, window: a.window || b.window }
+    }
+    case 'Func': {
+      ctx.k(`${n.fn}${n.distinct ? 'D' : ''}${n.options ? JSON.stringify(n.options) : ''}(`)
+      if (n.aggregate && scope.annotations.size > 0) {
+        for (const arg of n.args) assertNoAggregateRef(scope, arg)
+      }
+      const args = n.args.map((a) => compileExpr(scope, a))
+      const filter = n.filter ? compileWhere(scope, n.filter) : undefined
+      ctx.k(')')
+      const dflt = n.default ? compileExpr(scope, n.default) : undefined
+      if (n.aggregate && args.some((a) => a.aggregate)) {
+        throw new FieldError(`Cannot compute ${n.fn}(...): it is an aggregate over an aggregate.`)
+      }
+      const custom = ctx.dialect.ops.functions?.[n.fn] ?? functionRegistry.get(n.fn)
+      if (!custom) throw new FieldError(`Unknown function '${n.fn}'.`)
+      const options = n.options ?? {}
+      const supportsFilter = ctx.dialect.features.supportsAggregateFilterClause
+      const type = n.output ?? (args[0]?.type as FieldType | undefined)
+      const frag: Frag = () => {
+        let argSql = args.map((a) => a.frag())
+        if (filter && !supportsFilter) {
+          argSql = argSql.map((a) => sql`CASE WHEN ${filter.frag()} THEN ${a} ELSE NULL END`)
+        }
+        if (n.distinct) argSql = [sql`DISTINCT ${argSql[0]}`, ...argSql.slice(1)]
+        let out = custom(argSql, options)
+        if (filter && supportsFilter) out = sql`${out} FILTER (WHERE ${filter.frag()})`
+        if (dflt) out = sql`COALESCE(${out}, ${dflt.frag()})`
+        return out
+      }
+      return {
+        frag,
+        type,
+        aggregate: n.aggregate === true || args.some((a) => a.aggregate),
+        window: args.some((a) => a.window),
+        field: n.output ? undefined : args[0]?.field,
+      }
+    }
+    case 'Cast': {
+      ctx.k(`C${n.output}(`)
+      const inner = compileExpr(scope, n.expr)
+      ctx.k(')')
+      return { frag: () => ctx.dialect.ops.cast(inner.frag(), n.output), type: n.output, aggregate: inner.aggregate }
+    }
+    case 'OrderBy':
+      throw new FieldError('asc()/desc() expressions are only valid in orderBy().')
+    case 'Subquery': {
+      ctx.k('S(')
+      const sub = subqueryHook.compile(n.query, scope, 'scalar')
+      ctx.k(')')
+      return { ...sub, type: n.output ?? sub.type }
+    }
+    case 'Exists': {
+      ctx.k('X(')
+      const sub = subqueryHook.compile(n.query, scope, 'exists')
+      ctx.k(')')
+      return { frag: () => sql`EXISTS ${sub.frag()}`, type: 'boolean', aggregate: false }
+    }
+    case 'Condition': {
+      const c = compileWhere(scope, n.cond)
+      return { ...c, type: 'boolean' }
+    }
+    case 'Case': {
+      ctx.k('CASE(')
+      const whens = n.whens.map((w) => ({ cond: compileWhere(scope, w.cond), then: compileExpr(scope, w.then) }))
+      const dflt = n.default ? compileExpr(scope, n.default) : undefined
+      ctx.k(')')
+      const types = [...whens.map((w) => w.then.type), dflt?.type].filter((t) => t !== undefined)
+      const type = n.output ?? types[0]
+      return {
+        frag: () =>
+          sql`CASE ${sql.join(
+            whens.map((w) => sql`WHEN ${w.cond.frag()} THEN ${w.then.frag()}`),
+            sql` `,
+          )} ELSE ${dflt ? dflt.frag() : sql`NULL`} END`,
+        type,
+        aggregate: whens.some((w) => w.cond.aggregate || w.then.aggregate) || (dflt?.aggregate ?? false),
+      }
+    }
+    case 'Ext': {
+      const compiler = extCompilers.get(n.ext)
+      if (!compiler) throw new FieldError(`No compiler registered for expression '${n.ext}'.`)
+      ctx.k(`E${n.ext}`)
+      return compiler(n.data, scope, (e) => compileExpr(scope, e))
+    }
+  }
+}
+
+const assertNoAggregateRef = (scope: Scope, arg: AnyExpression): void => {
+  const n = arg.node
+  if (n.kind === 'F') {
+    const ann = scope.annotations.get(n.path)
+    if (ann?.aggregate) throw new FieldError(`Cannot compute an aggregate over '${n.path}': it is an aggregate.`)
+  }
+}

@@ -1,0 +1,166 @@
+// The Db handle: a driver, a dialect, listeners, and the plan cache. Effects read it from their environment.
+import type { Either } from 'fp-ts/Either'
+import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither'
+import { DummyDriver, Kysely } from 'kysely'
+import type { Connection, Dialect, Driver, ExecOptions, ExecResult, IsolationLevel } from './dialect.js'
+import { DatabaseError, type OrmError, isOrmError } from './errors.js'
+
+export type QueryKind = 'query' | 'transaction'
+export interface QueryEvent {
+  readonly sql: string
+  readonly parameters: readonly unknown[]
+  readonly durationMs: number
+  readonly kind: QueryKind
+  readonly error?: unknown
+}
+export type QueryListener = (event: QueryEvent) => void
+
+/** An effect that needs a Db: the shape of every terminal. */
+export type Effect<A, E = OrmError> = ReaderTaskEither<Db, E, A>
+
+/** State of the transaction a Db is pinned to (see @fjord/transaction). */
+export interface TransactionState {
+  readonly depth: number
+  readonly savepoints: string[]
+  readonly onCommit: (() => void | Promise<void>)[][]
+  readonly isolationLevel?: IsolationLevel
+  broken: boolean
+}
+
+/** A bounded map from a query's shape to its compiled plan. */
+export class PlanCache<P> {
+  private readonly map = new Map<string, P>()
+  constructor(private readonly limit = 2000) {}
+  get(key: string): P | undefined {
+    return this.map.get(key)
+  }
+  set(key: string, plan: P): void {
+    if (this.map.size >= this.limit) {
+      const first = this.map.keys().next()
+      if (!first.done) this.map.delete(first.value)
+    }
+    this.map.set(key, plan)
+  }
+  get size(): number {
+    return this.map.size
+  }
+}
+
+export interface Db {
+  readonly dialect: Dialect
+  /** A compile-only Kysely instance for this backend. */
+  readonly kysely: Kysely<any>
+  /** Run an effect; resolves with its value, rejects with the OrmError. */
+  run<A, E = OrmError>(effect: ReaderTaskEither<Db, E, A>): Promise<A>
+  /** Listen to every statement; returns the unsubscribe function. */
+  onQuery(listener: QueryListener): () => void
+  /** End the pool (or close the file). */
+  close(): Promise<void>
+  /** Send one statement (parameters bound, never spliced). */
+  execute(sql: string, params: readonly unknown[], options: ExecOptions, kind?: QueryKind): Promise<ExecResult>
+  /** Rows of a statement, chunk by chunk. */
+  stream(sql: string, params: readonly unknown[], options: ExecOptions & { chunkSize: number }): AsyncIterable<readonly unknown[]>
+  /** The driver (pool) behind this Db. */
+  readonly driver: Driver
+  /** Where statements go: the pool, or the connection pinned to a transaction. */
+  readonly connection: Connection
+  /** The transaction this Db is pinned to, if any. */
+  readonly transaction: TransactionState | null
+  /** A Db that sends its statements to `connection`, inside `transaction`. */
+  pinned(connection: Connection, transaction: TransactionState): Db
+  /** @internal compiled plans by shape. */
+  readonly plans: PlanCache<unknown>
+}
+
+interface Shared {
+  readonly listeners: Set<QueryListener>
+  readonly plans: PlanCache<unknown>
+  readonly kysely: Kysely<any>
+}
+
+const compileOnlyKysely = (dialect: Dialect): Kysely<any> =>
+  new Kysely<any>({
+    dialect: {
+      createAdapter: () => dialect.createAdapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: () => {
+        throw new Error('Fjord compiles with Kysely; it does not introspect through it.')
+      },
+      createQueryCompiler: () => dialect.createQueryCompiler(),
+    },
+  })
+
+const toOrmError = (dialect: Dialect, e: unknown): OrmError => {
+  if (isOrmError(e)) return e
+  const mapped = dialect.mapError(e)
+  return isOrmError(mapped) ? mapped : new DatabaseError(String((e as Error)?.message ?? e), 'other', e)
+}
+
+const build = (dialect: Dialect, driver: Driver, shared: Shared, connection: Connection, transaction: TransactionState | null): Db => {
+  const { listeners } = shared
+  const db: Db = {
+    dialect,
+    kysely: shared.kysely,
+    driver,
+    connection,
+    transaction,
+    plans: shared.plans,
+    async run<A, E>(effect: ReaderTaskEither<Db, E, A>): Promise<A> {
+      const result: Either<E, A> = await effect(db)()
+      if (result._tag === 'Left') throw result.left
+      return result.right
+    },
+    onQuery(listener) {
+      listeners.add(listener)
+      return () => {
+        listeners.delete(listener)
+      }
+    },
+    close: () => driver.close(),
+    async execute(sql, params, options, kind = 'query') {
+      if (listeners.size === 0) {
+        try {
+          return await connection.execute(sql, params, options)
+        } catch (e) {
+          throw toOrmError(dialect, e)
+        }
+      }
+      const start = performance.now()
+      try {
+        const result = await connection.execute(sql, params, options)
+        emit(listeners, { sql, parameters: params, durationMs: performance.now() - start, kind })
+        return result
+      } catch (e) {
+        emit(listeners, { sql, parameters: params, durationMs: performance.now() - start, kind, error: e })
+        throw toOrmError(dialect, e)
+      }
+    },
+    stream(sql, params, options) {
+      emit(listeners, { sql, parameters: params, durationMs: 0, kind: 'query' })
+      const source = connection.stream
+      if (!source) throw new DatabaseError(`${dialect.name}: this connection cannot stream`)
+      return {
+        async *[Symbol.asyncIterator]() {
+          try {
+            yield* source.call(connection, sql, params, options)
+          } catch (e) {
+            throw toOrmError(dialect, e)
+          }
+        },
+      }
+    },
+    pinned: (conn, tx) => build(dialect, driver, shared, conn, tx),
+  }
+  return db
+}
+
+const emit = (listeners: Set<QueryListener>, event: QueryEvent): void => {
+  for (const l of listeners) l(event)
+}
+
+/** Make a Db from a driver and its dialect; dialect packages call this. */
+export const makeDb = (dialect: Dialect, driver: Driver): Db =>
+  build(dialect, driver, { listeners: new Set(), plans: new PlanCache(), kysely: compileOnlyKysely(dialect) }, driver, null)
+
+/** Map any thrown value to an OrmError for this Db. */
+export const errorFor = (db: Db, e: unknown): OrmError => toOrmError(db.dialect, e)

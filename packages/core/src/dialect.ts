@@ -1,0 +1,209 @@
+// The Dialect contract: everything that differs between backends, as hooks and flags.
+// Core never branches on a vendor's name; a backend is a package that provides one of these.
+import type { DialectAdapter, InsertQueryBuilder, QueryCompiler, RawBuilder } from 'kysely'
+import type { FieldType } from './fields.js'
+import type { BoundField } from './model.js'
+import type { DatePart, OutputType, TruncKind } from './expressions.js'
+
+// biome-ignore lint/suspicious/noExplicitAny: Kysely's raw fragments are untyped here
+export type Sql = RawBuilder<any>
+
+/** Capability flags, each with a conservative default (see `defaultFeatures`). */
+export interface Features {
+  /** INSERT … RETURNING gives back generated columns. */
+  readonly canReturnRowsFromInsert: boolean
+  /** UPDATE/DELETE … RETURNING. */
+  readonly canReturnRowsFromUpdate: boolean
+  /** SELECT DISTINCT ON (…). */
+  readonly supportsDistinctOn: boolean
+  /** ORDER BY … NULLS FIRST / NULLS LAST. */
+  readonly supportsNullsOrdering: boolean
+  /** Largest number of bound parameters in one statement. */
+  readonly maxQueryParams: number
+  /** Largest number of items in one IN (…) list, or null for no limit. */
+  readonly maxInListSize: number | null
+  /** DDL runs inside transactions and rolls back. */
+  readonly supportsTransactionalDdl: boolean
+  /** SELECT … FOR UPDATE (and its NOWAIT / SKIP LOCKED options). */
+  readonly hasSelectForUpdate: boolean
+  readonly hasSelectForUpdateNowait: boolean
+  readonly hasSelectForUpdateSkipLocked: boolean
+  readonly hasSelectForUpdateOf: boolean
+  readonly hasSelectForNoKeyUpdate: boolean
+  /** INSERT … ON CONFLICT DO NOTHING (or its equivalent). */
+  readonly supportsIgnoreConflicts: boolean
+  /** INSERT … ON CONFLICT DO UPDATE (or its equivalent). */
+  readonly supportsUpdateConflicts: boolean
+  /** ON CONFLICT needs the unique fields named. */
+  readonly supportsUpdateConflictsWithTarget: boolean
+  /** The driver streams rows from a server-side cursor. */
+  readonly canStreamFromServer: boolean
+  /** The empty string is stored as NULL (Oracle). */
+  readonly interpretsEmptyStringsAsNulls: boolean
+  /** Savepoints can be released (Oracle has no RELEASE SAVEPOINT). */
+  readonly canReleaseSavepoints: boolean
+  /** Window functions. */
+  readonly supportsOverClause: boolean
+  /** FILTER (WHERE …) on aggregates. */
+  readonly supportsAggregateFilterClause: boolean
+  /** A column of type boolean exists natively. */
+  readonly hasNativeBoolean: boolean
+  /** A subquery in UPDATE/DELETE may read the table being changed (MySQL may not). */
+  readonly updateCanSelfSelect: boolean
+  /** Timezone-aware datetimes. */
+  readonly supportsTimezones: boolean
+  /** UNION/INTERSECT/EXCEPT with ORDER BY/LIMIT in the parts. */
+  readonly supportsSlicingOrderingInCompound: boolean
+  readonly supportsIntersect: boolean
+  readonly supportsExcept: boolean
+  /** EXPLAIN output is available. */
+  readonly supportsExplain: boolean
+}
+
+export const defaultFeatures: Features = {
+  canReturnRowsFromInsert: false,
+  canReturnRowsFromUpdate: false,
+  supportsDistinctOn: false,
+  supportsNullsOrdering: false,
+  maxQueryParams: 999,
+  maxInListSize: null,
+  supportsTransactionalDdl: false,
+  hasSelectForUpdate: false,
+  hasSelectForUpdateNowait: false,
+  hasSelectForUpdateSkipLocked: false,
+  hasSelectForUpdateOf: false,
+  hasSelectForNoKeyUpdate: false,
+  supportsIgnoreConflicts: false,
+  supportsUpdateConflicts: false,
+  supportsUpdateConflictsWithTarget: false,
+  canStreamFromServer: false,
+  interpretsEmptyStringsAsNulls: false,
+  canReleaseSavepoints: true,
+  supportsOverClause: true,
+  supportsAggregateFilterClause: false,
+  hasNativeBoolean: false,
+  updateCanSelfSelect: true,
+  supportsTimezones: false,
+  supportsSlicingOrderingInCompound: false,
+  supportsIntersect: true,
+  supportsExcept: true,
+  supportsExplain: true,
+}
+
+/** Compiles one lookup: `lhs` and `rhs` are SQL fragments; `field` is the left side's field, if any. */
+export type LookupSql = (lhs: Sql, rhs: Sql, field: FieldType | undefined) => Sql
+
+/** Vendor operations, in the spirit of Django's `backends/<vendor>/operations.py`. */
+export interface Operations {
+  /** Lookups this backend compiles differently (by name: `exact`, `contains`, `regex`, …). */
+  readonly lookups?: Readonly<Partial<Record<string, LookupSql>>>
+  /** Functions this backend compiles differently (by name: `Concat`, `Length`, `Greatest`, …). */
+  readonly functions?: Readonly<Partial<Record<string, (args: readonly Sql[], options: Readonly<Record<string, unknown>>) => Sql>>>
+  /** Escape a value for a LIKE pattern (default: backslash before `%`, `_`, `\`). */
+  readonly escapeLike?: (value: string) => string
+  /** `EXTRACT`-style date part, numbered as Django numbers it. */
+  datePart(part: DatePart, lhs: Sql, type: FieldType | OutputType): Sql
+  /** Truncate a date or datetime. */
+  dateTrunc(kind: TruncKind, lhs: Sql, type: FieldType | OutputType): Sql
+  /** The date of a datetime (`__date`) and its time (`__time`). */
+  dateCast(lhs: Sql): Sql
+  timeCast(lhs: Sql): Sql
+  /** `CAST(x AS type)` with this backend's type names. */
+  cast(lhs: Sql, type: OutputType): Sql
+  /** A JavaScript value ready to bind for a column of this type. */
+  toDb(type: FieldType | OutputType, value: unknown): unknown
+  /** A driver value for a column of this type, as Fjord's documented TypeScript value. */
+  fromDb(type: FieldType | OutputType, value: unknown, field?: BoundField): unknown
+  /** Random ordering. */
+  random(): Sql
+  /** ORDER BY term with NULLS FIRST/LAST emulated where unsupported. */
+  orderBy?(expr: Sql, desc: boolean, nulls: 'first' | 'last' | undefined): Sql
+  /** The LIMIT to use when only an OFFSET is wanted (SQLite: -1, MySQL: 2^64-1); undefined where OFFSET stands alone. */
+  readonly offsetWithoutLimit?: number | bigint
+  /** A converter for driver values of this type, or null when the driver's value is already right. */
+  converter?(type: FieldType | OutputType, field?: BoundField): ((value: unknown) => unknown) | null
+  /** Add ON CONFLICT / INSERT IGNORE / ON DUPLICATE KEY UPDATE to an insert. */
+  insertConflict?<Q extends InsertQueryBuilder<any, any, any>>(q: Q, conflict: { readonly ignore?: boolean; readonly update?: { readonly uniqueColumns: readonly string[]; readonly updateColumns: readonly string[] } }): Q
+  /** The SQL of an EXPLAIN for a statement. */
+  explain?(sql: string): string
+}
+
+/** A statement's result from a driver: positional rows and counts. */
+export interface ExecResult {
+  readonly rows: readonly (readonly unknown[])[]
+  readonly columns?: readonly string[]
+  readonly affected: number
+  readonly insertId?: number | bigint
+}
+
+export interface ExecOptions {
+  /** Rows are wanted (a SELECT or a RETURNING). */
+  readonly returnsRows: boolean
+  /** Read integers as bigint (a bigInteger column is in the result). */
+  readonly bigints?: boolean
+}
+
+/** One connection (or the pool, outside transactions). */
+export interface Connection {
+  execute(sql: string, params: readonly unknown[], options: ExecOptions): Promise<ExecResult>
+  stream?(sql: string, params: readonly unknown[], options: ExecOptions & { chunkSize: number }): AsyncIterable<readonly unknown[]>
+}
+
+/** The driver a Db runs on: a pool of connections. */
+export interface Driver extends Connection {
+  /** Pin one connection (for transactions); `release` gives it back (destroy when broken). */
+  acquire(): Promise<PinnedConnection>
+  close(): Promise<void>
+}
+export interface PinnedConnection extends Connection {
+  release(broken?: boolean): void
+}
+
+/** A backend, as a Dialect package provides it. */
+export interface Dialect {
+  /** For messages only: core never branches on it. */
+  readonly name: string
+  readonly features: Features
+  readonly ops: Operations
+  /** Kysely's adapter and compiler for this backend (identifier quoting, placeholders, LIMIT syntax). */
+  createAdapter(): DialectAdapter
+  createQueryCompiler(): QueryCompiler
+  /** Map a driver error to an OrmError (IntegrityError, DatabaseError, …). */
+  mapError(error: unknown): Error
+  /** SQL to start, commit and roll back, and savepoints. */
+  readonly transactions: TransactionOps
+  /** DDL type names and options; used by @fjord/migrate. */
+  readonly schema: SchemaOps
+}
+
+export interface TransactionOps {
+  begin(options: { isolationLevel?: IsolationLevel; readOnly?: boolean; writes?: boolean }): readonly string[]
+  commit(): string
+  rollback(): string
+  savepoint(name: string): string
+  rollbackTo(name: string): string
+  /** Null where savepoints can't be released. */
+  release(name: string): string | null
+}
+export type IsolationLevel = 'readUncommitted' | 'readCommitted' | 'repeatableRead' | 'serializable'
+
+export interface SchemaOps {
+  /** Column type for a field (`varchar(100)`, `integer`, …). */
+  columnType(field: BoundField): string
+  /** The primary key column definition for an auto field (`integer PRIMARY KEY AUTOINCREMENT`, identity …). */
+  autoColumn(field: BoundField): string
+  /** A default value as SQL literal text, or undefined when it can't be expressed in DDL. */
+  defaultLiteral?(field: BoundField, value: unknown): string | undefined
+  /** Longest identifier, for deterministic shortening. */
+  readonly maxNameLength: number
+  /** Extra statements after CREATE TABLE (sequences, triggers). */
+  afterCreateTable?(table: string, fields: readonly BoundField[]): readonly string[]
+  /** DROP TABLE with what the backend needs to cascade. */
+  dropTable(table: string, quote: (id: string) => string): string
+  /** Whether a foreign key can be added by ALTER TABLE (SQLite can't). */
+  readonly canAlterAddForeignKey: boolean
+  /** Inline foreign keys in CREATE TABLE. */
+  readonly inlineForeignKeys: boolean
+  /** Foreign keys may be DEFERRABLE INITIALLY DEFERRED (default true; MySQL can't). */
+  readonly deferrableForeignKeys?: boolean
+}

@@ -1,0 +1,172 @@
+// @fjord/core: models, fields, QuerySets, lookups, expressions, terminals, errors, the Db handle and
+// the Dialect contract.
+
+// models and fields
+export { f, makeField } from './fields.js'
+export type { AnyField, BaseOptions, Category, Field, FieldSpec, FieldType, OnDelete, RelationInfo } from './fields.js'
+export { defaultQueryName, fieldOwner, model, registerSchemaHook, schema } from './model.js'
+export type {
+  AnyModel,
+  BoundField,
+  Constraint,
+  Fields,
+  Index,
+  MetaOptions,
+  Model,
+  ModelDef,
+  ModelMeta,
+  Registry,
+  ReverseRelation,
+  SchemaHook,
+  SchemaResult,
+  WithId,
+} from './model.js'
+export { lowerCamel, snakeCase } from './naming.js'
+export type { FieldName, Insert, Lookup, LookupExtensions, OrderKey, Patch, Row, ValuesRow, ValuesTuple } from './types.js'
+
+// QuerySets
+export {
+  alias,
+  annotate,
+  cloneWith,
+  dates,
+  datetimes,
+  defer,
+  difference,
+  distinct,
+  exclude,
+  filter,
+  intersection,
+  makeQuerySet,
+  none,
+  only,
+  orderBy,
+  reverse,
+  slice,
+  union,
+  values,
+  valuesList,
+} from './queryset.js'
+export type { AnyQuerySet, Annotation, ModelOf, NamedExpression, QuerySet, QueryState, ResultOf, Selection } from './queryset.js'
+
+// conditions and expressions
+export { and, not, or, Q, QNode, toWhere } from './where.js'
+export type { Condition, WhereNode } from './where.js'
+export {
+  Case,
+  When,
+} from './case.js'
+export {
+  Cast,
+  Coalesce,
+  Concat,
+  Exists,
+  Expression,
+  Extract,
+  F,
+  Func,
+  Greatest,
+  isExpression,
+  Least,
+  Length,
+  Lower,
+  Now,
+  OuterRef,
+  RawSQL,
+  Subquery,
+  toExpr,
+  Trunc,
+  Upper,
+  Value,
+} from './expressions.js'
+export type { AnyExpression, DatePart, ExprNode, OutputType, TruncKind } from './expressions.js'
+export { escapeLike, lookupRegistry, registerLookup, registerTransform, transformRegistry } from './lookups.js'
+export type { LookupDef, TransformDef } from './lookups.js'
+export { functionRegistry, registerFunction } from './compiler/functions.js'
+
+// running
+export {
+  afterFetchHooks,
+  contains,
+  count,
+  deleteAll,
+  earliest,
+  exists,
+  explain,
+  fetchRows,
+  first,
+  get,
+  inBulk,
+  last,
+  latest,
+  stream,
+  toArray,
+  toSql,
+  update,
+} from './terminals.js'
+export type { DeleteResult } from './terminals.js'
+export {
+  bulkCreate,
+  bulkUpdate,
+  create,
+  deleteRow,
+  fullClean,
+  getOrCreate,
+  prepareInsert,
+  raw,
+  refresh,
+  save,
+  str,
+  updateOrCreate,
+} from './instance.js'
+export type { BulkCreateOptions, ConflictOptions } from './instance.js'
+export { dependentsOf, extraDeleteHooks } from './collector.js'
+export { effect, unwrap } from './effect.js'
+export { inTransaction } from './transaction-core.js'
+export type { AtomicOptions } from './transaction-core.js'
+export { errorFor, makeDb, PlanCache } from './db.js'
+export type { Db, Effect, QueryEvent, QueryKind, QueryListener, TransactionState } from './db.js'
+export { defaultFeatures } from './dialect.js'
+export type {
+  Connection,
+  Dialect,
+  Driver,
+  ExecOptions,
+  ExecResult,
+  Features,
+  IsolationLevel,
+  LookupSql,
+  Operations,
+  PinnedConnection,
+  SchemaOps,
+  Sql,
+  TransactionOps,
+} from './dialect.js'
+export { coerce, validateValue } from './validation.js'
+
+// errors
+export {
+  DatabaseError,
+  DoesNotExist,
+  didYouMean,
+  FieldError,
+  IntegrityError,
+  isOrmError,
+  MultipleObjectsReturned,
+  ProtectedError,
+  RestrictedError,
+  TransactionManagementError,
+  ValidationError,
+} from './errors.js'
+export type { OrmError } from './errors.js'
+
+// compiler internals other packages build on
+export { Ctx, Slot, modelId, TRUE, FALSE } from './compiler/context.js'
+export type { Compiled, Frag } from './compiler/context.js'
+export { Scope, registerRelationResolver, findField, relationStep } from './compiler/scope.js'
+export type { Join, PathStep, RelationResolver } from './compiler/scope.js'
+export { compileExpr, compileWhere, extCompilers, resolvePath, columnOf } from './compiler/where.js'
+export { compileSelect, registerSelectExtension } from './compiler/select.js'
+export type { Purpose, Reader, SelectExtension, SelectParts } from './compiler/select.js'
+export { bindParams, makeHydrator, planFor, toPlanSql } from './compiler/plan.js'
+export type { Plan } from './compiler/plan.js'

@@ -1,0 +1,322 @@
+// The QuerySet value and its combinators. Nothing here touches a database: every combinator returns
+// a new frozen value, to be compiled and run by a terminal.
+import { FieldError, type OrmError } from './errors.js'
+import { type AnyExpression, Expression } from './expressions.js'
+import type { AnyModel } from './model.js'
+import { isSafeAlias } from './naming.js'
+import type { DeferRow, FieldName, Lookup, OnlyRow, OrderKey, Row, ValuesRow, ValuesTuple } from './types.js'
+import { type Condition, type WhereNode, toWhere } from './where.js'
+
+export type Selection =
+  | { readonly kind: 'rows'; readonly only: readonly string[] | null; readonly defer: readonly string[] }
+  | { readonly kind: 'values'; readonly fields: readonly string[] }
+  | { readonly kind: 'valuesList'; readonly fields: readonly string[]; readonly flat: boolean; readonly named: boolean }
+  | { readonly kind: 'dates'; readonly field: string; readonly trunc: string; readonly datetime: boolean; readonly desc: boolean }
+
+export interface Annotation {
+  readonly name: string
+  readonly expr: AnyExpression
+  /** `alias()` names an expression without selecting it. */
+  readonly select: boolean
+}
+
+export interface Compound {
+  readonly op: 'UNION' | 'INTERSECT' | 'EXCEPT'
+  readonly queries: readonly AnyQuerySet[]
+  readonly all: boolean
+}
+
+export type OrderItem = string | AnyExpression
+
+/** The state of a QuerySet. Other packages keep their own state under `ext`. */
+export interface QueryState {
+  readonly _tag: 'QuerySet'
+  readonly model: AnyModel
+  /** One entry per `filter`/`exclude` call: conditions in one call share joins. */
+  readonly where: readonly WhereNode[]
+  /** null: the model's default ordering. */
+  readonly order: readonly OrderItem[] | null
+  readonly reversed: boolean
+  readonly low: number
+  readonly high: number | null
+  readonly distinct: boolean | readonly string[]
+  readonly select: Selection
+  readonly annotations: readonly Annotation[]
+  readonly empty: boolean
+  readonly compound: Compound | null
+  readonly ext: Readonly<Record<string, unknown>>
+  /** A misuse found while combining (e.g. filtering a sliced QuerySet), reported when the QuerySet runs. */
+  readonly invalid: OrmError | null
+}
+
+/** A lazy, immutable query over model M returning R, with annotations A. */
+export interface QuerySet<M = AnyModel, R = unknown, A = {}> extends QueryState {
+  readonly _M?: M
+  readonly _R?: (r: R) => R
+  readonly _A?: A
+}
+export type AnyQuerySet = QuerySet<any, any, any>
+export type ResultOf<Q> = Q extends QuerySet<any, infer R, any> ? R : never
+export type ModelOf<Q> = Q extends QuerySet<infer M, any, any> ? M : never
+
+const freeze = <const T extends object>(x: T): T => Object.freeze(x)
+
+/** The QuerySet of every row of a model; `Model.objects` is this value. */
+export const makeQuerySet = (model: AnyModel): QuerySet<AnyModel, unknown> =>
+  freeze({
+    _tag: 'QuerySet',
+    model,
+    where: freeze([]),
+    order: null,
+    reversed: false,
+    low: 0,
+    high: null,
+    distinct: false,
+    select: freeze({ kind: 'rows', only: null, defer: freeze([]) }),
+    annotations: freeze([]),
+    empty: false,
+    compound: null,
+    ext: freeze({}),
+    invalid: null,
+  }) as QuerySet<AnyModel, unknown>
+
+/** A copy of `qs` with some state changed. Other packages use it to keep their own state in `ext`. */
+export const cloneWith = <Q extends AnyQuerySet, R = ResultOf<Q>>(
+  qs: Q,
+  patch: Partial<QueryState>,
+): QuerySet<ModelOf<Q>, R, Q extends QuerySet<any, any, infer A> ? A : never> =>
+  freeze({ ...qs, ...patch }) as never
+
+const invalid = <Q extends AnyQuerySet>(qs: Q, message: string): Q =>
+  qs.invalid ? qs : (cloneWith(qs, { invalid: new FieldError(message) }) as unknown as Q)
+
+const sliced = (qs: AnyQuerySet): boolean => qs.low !== 0 || qs.high !== null
+
+// combinators
+
+/**
+ * Keep the rows matching every condition (lookup objects, `Q` values, boolean expressions).
+ * @example pipe(Post.objects, filter({ title__startswith: 'F' }))
+ */
+export const filter =
+  <M, A = {}>(...conds: readonly (Lookup<M, A> | Condition)[]) =>
+  <R>(qs: QuerySet<M, R, A>): QuerySet<M, R, A> =>
+    addWhere(qs, conds as readonly Condition[], false)
+
+/**
+ * Leave out the rows matching all the conditions.
+ * @example pipe(Post.objects, exclude({ title__icontains: 'django' }))
+ */
+export const exclude =
+  <M, A = {}>(...conds: readonly (Lookup<M, A> | Condition)[]) =>
+  <R>(qs: QuerySet<M, R, A>): QuerySet<M, R, A> =>
+    addWhere(qs, conds as readonly Condition[], true)
+
+const addWhere = <Q extends AnyQuerySet>(qs: Q, conds: readonly Condition[], negated: boolean): Q => {
+  if (sliced(qs)) return invalid(qs, 'Cannot filter a query once a slice has been taken.')
+  if (conds.length === 0) return qs
+  const children = conds.map(toWhere)
+  const node: WhereNode = freeze({ kind: 'group', connector: 'AND', negated, children: freeze(children) })
+  return cloneWith(qs, { where: freeze([...qs.where, node]) }) as unknown as Q
+}
+
+/**
+ * Order by fields (`'-pubDate'` descends), expressions (`F('x').desc()`), or `'?'` for random.
+ * `orderBy()` with no keys clears the ordering, the default ordering included.
+ * @example pipe(Post.objects, orderBy('-pubDate', 'title'))
+ */
+export const orderBy =
+  <M, A = {}>(...keys: readonly (OrderKey<M, A> | AnyExpression)[]) =>
+  <R>(qs: QuerySet<M, R, A>): QuerySet<M, R, A> => {
+    if (sliced(qs)) return invalid(qs, 'Cannot reorder a query once a slice has been taken.')
+    return cloneWith(qs, { order: freeze([...(keys as readonly OrderItem[])]), reversed: false }) as QuerySet<M, R, A>
+  }
+
+/** Reverse the ordering (default ordering included). */
+export const reverse =
+  () =>
+  <Q extends AnyQuerySet>(qs: Q): Q => {
+    if (sliced(qs)) return invalid(qs, 'Cannot reverse a query once a slice has been taken.')
+    return cloneWith(qs, { reversed: !qs.reversed }) as unknown as Q
+  }
+
+/** SELECT DISTINCT; with fields, DISTINCT ON (where the backend has it). */
+export const distinct =
+  <M, A = {}>(...fields: readonly FieldName<M, A>[]) =>
+  <R>(qs: QuerySet<M, R, A>): QuerySet<M, R, A> =>
+    cloneWith(qs, { distinct: fields.length ? freeze([...fields]) : true }) as QuerySet<M, R, A>
+
+/**
+ * Python-style slice: `slice(0, 10)` is LIMIT 10; `slice(5)` skips 5. Negative indexes are not supported.
+ * @example pipe(Post.objects, slice(0, 10))
+ */
+export const slice =
+  (start: number, end?: number) =>
+  <Q extends AnyQuerySet>(qs: Q): Q => {
+    if (start < 0 || (end !== undefined && end < 0) || !Number.isInteger(start) || (end !== undefined && !Number.isInteger(end))) {
+      return invalid(qs, 'Negative or non-integer indexing is not supported.')
+    }
+    const low = qs.low + start
+    let high = end === undefined ? qs.high : qs.low + end
+    if (qs.high !== null && high !== null) high = Math.min(high, qs.high)
+    if (high !== null && high < low) high = low
+    return cloneWith(qs, { low, high }) as unknown as Q
+  }
+
+/** Rows as objects with just these keys (every concrete field and annotation when none are given). */
+export const values =
+  <M, A = {}, const K extends readonly FieldName<M, A>[] = []>(...fields: K) =>
+  (qs: QuerySet<M, unknown, A>): QuerySet<M, ValuesRow<M, A, K>, A> =>
+    cloneWith(qs, { select: freeze({ kind: 'values', fields: freeze([...fields]) }) }) as never
+
+type ValuesListResult<M, A, K extends readonly string[], O> = O extends { flat: true }
+  ? ValuesTuple<M, A, K>[0]
+  : O extends { named: true }
+    ? ValuesRow<M, A, K>
+    : ValuesTuple<M, A, K>
+
+/** Rows as tuples; `{ flat: true }` for a single field gives bare values; `{ named: true }` gives objects. */
+export function valuesList<M, A = {}, const K extends readonly FieldName<M, A>[] = []>(
+  ...fields: K
+): (qs: QuerySet<M, unknown, A>) => QuerySet<M, ValuesTuple<M, A, K>, A>
+export function valuesList<
+  M,
+  A = {},
+  const K extends readonly FieldName<M, A>[] = [],
+  const O extends { readonly flat?: boolean; readonly named?: boolean } = {},
+>(...args: [...K, O]): (qs: QuerySet<M, unknown, A>) => QuerySet<M, ValuesListResult<M, A, K, O>, A>
+export function valuesList(...args: readonly unknown[]) {
+  const last = args[args.length - 1]
+  const opts = (typeof last === 'object' && last !== null ? last : {}) as { flat?: boolean; named?: boolean }
+  const fields = (typeof last === 'object' && last !== null ? args.slice(0, -1) : args) as string[]
+  return (qs: AnyQuerySet) => {
+    if (opts.flat && opts.named) return invalid(qs, "'flat' and 'named' can't be used together.")
+    if (opts.flat && fields.length > 1) {
+      return invalid(qs, "'flat' is not valid when valuesList is called with more than one field.")
+    }
+    return cloneWith(qs, {
+      select: freeze({ kind: 'valuesList', fields: freeze(fields), flat: !!opts.flat, named: !!opts.named }),
+    })
+  }
+}
+
+/** Load only these fields (the primary key always comes too). */
+export const only =
+  <M, A = {}, const K extends FieldName<M, A> = never>(...fields: readonly K[]) =>
+  <R>(qs: QuerySet<M, R, A>): QuerySet<M, OnlyRow<M, A, K>, A> =>
+    cloneWith(qs, { select: freeze({ kind: 'rows', only: freeze([...fields]), defer: freeze([]) }) }) as never
+
+/** Leave these fields out of the rows. */
+export const defer =
+  <M, A = {}, const K extends FieldName<M, A> = never>(...fields: readonly K[]) =>
+  <R>(qs: QuerySet<M, R, A>): QuerySet<M, DeferRow<M, A, K>, A> => {
+    const prev = qs.select.kind === 'rows' ? qs.select : { only: null, defer: [] }
+    return cloneWith(qs, {
+      select: freeze({ kind: 'rows', only: prev.only, defer: freeze([...prev.defer, ...fields]) }),
+    }) as never
+  }
+
+type ExprValue<E> = E extends Expression<infer T> ? T : never
+/** An expression that names itself (`Avg('age')` is `age__avg`). */
+export type NamedExpression<Alias extends string = string, T = unknown> = Expression<T> & { readonly defaultAlias: Alias }
+type Named<E> = E extends NamedExpression<infer Alias, infer T> ? { readonly [K in Alias]: T } : never
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
+type AnnotationArg = Readonly<Record<string, AnyExpression>> | NamedExpression
+type AnnotationsOf<Args extends readonly AnnotationArg[]> = UnionToIntersection<
+  {
+    [I in keyof Args]: Args[I] extends NamedExpression
+      ? Named<Args[I]>
+      : { readonly [K in keyof Args[I]]: ExprValue<Args[I][K]> }
+  }[number]
+>
+type Merge<A, B> = { [K in keyof A | keyof B]: K extends keyof B ? B[K] : K extends keyof A ? A[K] : never }
+
+const toAnnotations = (args: readonly AnnotationArg[], select: boolean): Annotation[] | string => {
+  const out: Annotation[] = []
+  for (const arg of args) {
+    if (arg instanceof Expression) {
+      const alias = (arg as NamedExpression).defaultAlias
+      if (typeof alias !== 'string') return 'Complex annotations require an alias.'
+      out.push({ name: alias, expr: arg, select })
+      continue
+    }
+    for (const [name, expr] of Object.entries(arg)) {
+      if (!isSafeAlias(name)) {
+        return `Column aliases cannot contain whitespace characters, quotation marks, semicolons, or SQL comments.`
+      }
+      if (!(expr instanceof Expression)) return `annotate(): '${name}' is not an expression.`
+      out.push({ name, expr, select })
+    }
+  }
+  return out
+}
+
+/**
+ * Add computed values to each row (aggregates group by the row, as Django does).
+ * @example pipe(Post.objects, annotate({ titleLength: Length('title') }))
+ */
+export const annotate =
+  <const Args extends readonly AnnotationArg[]>(...args: Args) =>
+  <M, R, A>(qs: QuerySet<M, R, A>): QuerySet<M, Merge<R, AnnotationsOf<Args>>, Merge<A, AnnotationsOf<Args>>> =>
+    addAnnotations(qs, args, true) as never
+
+/** Name expressions for use in filter/orderBy without selecting them. */
+export const alias =
+  <const Args extends readonly AnnotationArg[]>(...args: Args) =>
+  <M, R, A>(qs: QuerySet<M, R, A>): QuerySet<M, R, Merge<A, AnnotationsOf<Args>>> =>
+    addAnnotations(qs, args, false) as never
+
+const addAnnotations = (qs: AnyQuerySet, args: readonly AnnotationArg[], select: boolean): AnyQuerySet => {
+  const anns = toAnnotations(args, select)
+  if (typeof anns === 'string') return invalid(qs, anns)
+  const fieldNames = qs.model.meta.fieldMap
+  for (const a of anns) {
+    if (fieldNames.has(a.name)) return invalid(qs, `The annotation '${a.name}' conflicts with a field on the model.`)
+  }
+  const kept = qs.annotations.filter((a) => !anns.some((b) => b.name === a.name))
+  return cloneWith(qs, { annotations: freeze([...kept, ...anns]) })
+}
+
+/** A QuerySet that matches nothing and never runs a statement. */
+export const none =
+  () =>
+  <Q extends AnyQuerySet>(qs: Q): Q =>
+    cloneWith(qs, { empty: true }) as unknown as Q
+
+const combine =
+  (op: Compound['op']) =>
+  <R>(...others: readonly (AnyQuerySet | { readonly all?: boolean })[]) =>
+  <Q extends AnyQuerySet>(qs: Q): Q => {
+    const last = others[others.length - 1]
+    const opts = last && (last as AnyQuerySet)._tag !== 'QuerySet' ? (last as { all?: boolean }) : {}
+    const queries = others.filter((o): o is AnyQuerySet => (o as AnyQuerySet)._tag === 'QuerySet')
+    return cloneWith(qs, { compound: freeze({ op, queries: freeze(queries), all: !!opts.all }) }) as unknown as Q
+  }
+/** SQL UNION (`{ all: true }` keeps duplicates). */
+export const union = combine('UNION')
+/** SQL INTERSECT. */
+export const intersection = combine('INTERSECT')
+/** SQL EXCEPT. */
+export const difference = combine('EXCEPT')
+
+/** The distinct dates (truncated to year, month, week or day) of a date field, as `'YYYY-MM-DD'` strings. */
+export const dates =
+  <M, A = {}>(field: FieldName<M, A>, kind: 'year' | 'month' | 'week' | 'day', order: 'ASC' | 'DESC' = 'ASC') =>
+  (qs: QuerySet<M, unknown, A>): QuerySet<M, string, A> =>
+    cloneWith(qs, {
+      select: freeze({ kind: 'dates', field, trunc: kind, datetime: false, desc: order === 'DESC' }),
+    }) as never
+
+/** The distinct datetimes of a datetime field truncated to `kind`, as `Date`s. */
+export const datetimes =
+  <M, A = {}>(
+    field: FieldName<M, A>,
+    kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second',
+    order: 'ASC' | 'DESC' = 'ASC',
+  ) =>
+  (qs: QuerySet<M, unknown, A>): QuerySet<M, Date, A> =>
+    cloneWith(qs, {
+      select: freeze({ kind: 'dates', field, trunc: kind, datetime: true, desc: order === 'DESC' }),
+    }) as never
+
+export type { Row }

@@ -1,0 +1,306 @@
+// Terminals: the only way a QuerySet reaches the database. Each returns ReaderTaskEither<Db, OrmError, A>.
+import { sql } from 'kysely'
+import { type Compiled, type Frag, FALSE } from './compiler/context.js'
+import { type Plan, bindParams, makeHydrator, planFor, type RowShape, toPlanSql } from './compiler/plan.js'
+import { compileSelect, type Purpose, type SelectParts } from './compiler/select.js'
+import { columnOf, compileExpr, paramFor } from './compiler/where.js'
+import type { Db, Effect } from './db.js'
+import { DoesNotExist, FieldError, MultipleObjectsReturned } from './errors.js'
+import { effect, unwrap } from './effect.js'
+import { Expression } from './expressions.js'
+import type { AnyModel } from './model.js'
+import { type AnyQuerySet, filter, orderBy, type QuerySet, type ResultOf, reverse, slice } from './queryset.js'
+import { validateValue } from './validation.js'
+import type { Condition } from './where.js'
+import { deleteCollected } from './collector.js'
+
+const MAX_GET_RESULTS = 21
+
+/** Hooks that run after rows are fetched (prefetch_related). */
+export type AfterFetch = (db: Db, qs: AnyQuerySet, rows: unknown[]) => Promise<void>
+export const afterFetchHooks: AfterFetch[] = []
+
+const shapeOf = (qs: AnyQuerySet): RowShape => {
+  const s = qs.select
+  if (s.kind === 'valuesList') return s.flat ? 'flat' : s.named ? 'object' : 'tuple'
+  if (s.kind === 'dates') return 'flat'
+  return 'object'
+}
+
+const hasBigint = (parts: SelectParts): boolean => parts.readers.some((r) => r.type === 'bigInteger')
+
+interface SelectPlan extends Plan {
+  readonly empty: boolean
+}
+
+const selectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose = 'rows') =>
+  planFor<SelectPlan>(db, (ctx) => {
+    const parts = compileSelect(qs, ctx, null, purpose)
+    const shape = shapeOf(qs)
+    ctx.k(`>${shape}`)
+    return () => ({
+      ...toPlanSql(parts.build()),
+      readers: parts.readers,
+      bigints: hasBigint(parts),
+      hydrate: makeHydrator(db.dialect, parts.readers, shape),
+      empty: parts.empty,
+    })
+  })
+
+/** Fetch the rows of a QuerySet (no prefetch). */
+export const fetchRows = async (db: Db, qs: AnyQuerySet): Promise<unknown[]> => {
+  const { plan, values } = selectPlan(db, qs)
+  if (plan.empty) return []
+  const res = await db.execute(plan.sql, bindParams(plan, values), { returnsRows: true, bigints: plan.bigints })
+  const rows = plan.hydrate(res.rows)
+  for (const hook of afterFetchHooks) await hook(db, qs, rows)
+  return rows
+}
+
+// terminals
+
+/**
+ * Every row of the QuerySet.
+ * @example const posts = await db.run(toArray(pipe(Post.objects, filter({ title__startswith: 'F' }))))
+ */
+export const toArray = <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q>[]> =>
+  effect((db) => fetchRows(db, qs) as Promise<ResultOf<Q>[]>)
+
+/**
+ * The one row matching the conditions: DoesNotExist when none, MultipleObjectsReturned when several.
+ * @example pipe(Post.objects, get({ pk: 1 }))
+ */
+export const get =
+  <Q extends AnyQuerySet>(...conds: readonly (Condition | Parameters<typeof filter<NonNullable<Q['_M']>>>[0])[]) =>
+  (qs: Q): Effect<ResultOf<Q>> =>
+    effect(async (db) => {
+      let q: AnyQuerySet = conds.length ? filter(...(conds as Condition[]))(qs) : qs
+      if (q.low === 0 && q.high === null) q = slice(0, MAX_GET_RESULTS)(orderBy()(q))
+      const rows = await fetchRows(db, q)
+      if (rows.length === 1) return rows[0] as ResultOf<Q>
+      if (rows.length === 0) throw new DoesNotExist(qs.model.name)
+      throw new MultipleObjectsReturned(qs.model.name, rows.length >= MAX_GET_RESULTS ? 'more' : rows.length)
+    })
+
+const isOrdered = (qs: AnyQuerySet): boolean =>
+  (qs.order !== null && qs.order.length > 0) || (qs.order === null && qs.model.meta.ordering.length > 0)
+
+/** The first row (by the ordering, else by primary key), or null. */
+export const first = <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q> | null> =>
+  effect(async (db) => {
+    const q = isOrdered(qs) ? qs : orderBy('pk' as never)(qs as AnyQuerySet)
+    const rows = await fetchRows(db, slice(0, 1)(q))
+    return (rows[0] ?? null) as ResultOf<Q> | null
+  })
+
+/** The last row (by the ordering, else by primary key), or null. */
+export const last = <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q> | null> =>
+  effect(async (db) => {
+    const q = isOrdered(qs) ? reverse()(qs as AnyQuerySet) : orderBy('-pk' as never)(qs as AnyQuerySet)
+    const rows = await fetchRows(db, slice(0, 1)(q))
+    return (rows[0] ?? null) as ResultOf<Q> | null
+  })
+
+const latestBy = (qs: AnyQuerySet, fields: readonly string[], desc: boolean): AnyQuerySet => {
+  const names = fields.length ? fields : (qs.model.meta.getLatestBy ?? [])
+  if (names.length === 0) {
+    throw new FieldError("earliest() and latest() require either fields as positional arguments or 'getLatestBy' in the model's Meta.")
+  }
+  const keys = names.map((n) => (desc ? (n.startsWith('-') ? n.slice(1) : `-${n}`) : n))
+  return slice(0, 1)(orderBy(...(keys as never[]))(qs))
+}
+
+/** The earliest row by `fields` (or Meta `getLatestBy`); DoesNotExist when empty. */
+export const earliest =
+  (...fields: readonly string[]) =>
+  <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q>> =>
+    effect((db) => unwrap(db, get<Q>()(latestBy(qs, fields, false) as Q)))
+
+/** The latest row by `fields` (or Meta `getLatestBy`); DoesNotExist when empty. */
+export const latest =
+  (...fields: readonly string[]) =>
+  <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q>> =>
+    effect((db) => unwrap(db, get<Q>()(latestBy(qs, fields, true) as Q)))
+
+interface CountPlan extends Plan {
+  readonly empty: boolean
+}
+
+/** The number of rows, as SELECT COUNT(*) (wrapping the query when it is sliced, distinct or grouped). */
+export const count = <Q extends AnyQuerySet>(qs: Q): Effect<number> =>
+  effect(async (db) => {
+    const { plan, values } = planFor<CountPlan>(db, (ctx) => {
+      const wrap = qs.low !== 0 || qs.high !== null || qs.distinct !== false || qs.compound !== null || qs.annotations.some((a) => a.select)
+      ctx.k(wrap ? 'count/w' : 'count')
+      const parts = compileSelect(qs, ctx, null, wrap ? 'inner' : 'count')
+      return () => {
+        const inner = parts.build()
+        const q = wrap
+          ? db.kysely.selectFrom(inner.as('subquery')).select(sql`COUNT(*)`.as('n'))
+          : inner.clearSelect().clearOrderBy().select(sql`COUNT(*)`.as('n'))
+        return { ...toPlanSql(q), readers: [], bigints: false, hydrate: (r) => r as unknown[], empty: parts.empty }
+      }
+    })
+    if (plan.empty) return 0
+    const res = await db.execute(plan.sql, bindParams(plan, values), { returnsRows: true })
+    return Number(res.rows[0]?.[0] ?? 0)
+  })
+
+/** Whether any row matches (SELECT 1 … LIMIT 1). */
+export const exists = <Q extends AnyQuerySet>(qs: Q): Effect<boolean> =>
+  effect(async (db) => {
+    const { plan, values } = selectPlan(db, qs, 'exists')
+    if (plan.empty) return false
+    const res = await db.execute(plan.sql, bindParams(plan, values), { returnsRows: true })
+    return res.rows.length > 0
+  })
+
+/** Whether the QuerySet holds this row (by primary key). */
+export const contains =
+  (row: object) =>
+  <Q extends AnyQuerySet>(qs: Q): Effect<boolean> => {
+    const pk = qs.model.meta.pk.attname
+    const value = (row as Record<string, unknown>)[pk]
+    if (value === undefined || value === null) {
+      return effect(async () => {
+        throw new FieldError('contains() cannot be used on unsaved objects.')
+      })
+    }
+    return exists(filter({ pk: value } as never)(qs as AnyQuerySet))
+  }
+
+/** Rows keyed by primary key (or a unique `fieldName`), optionally only those `ids`. */
+export const inBulk =
+  <K extends string | number>(ids?: readonly K[], options: { readonly fieldName?: string } = {}) =>
+  <Q extends AnyQuerySet>(qs: Q): Effect<Record<K, ResultOf<Q>>> =>
+    effect(async (db) => {
+      const model = qs.model
+      const name = options.fieldName ?? 'pk'
+      const bf = name === 'pk' ? model.meta.pk : model.meta.fieldMap.get(name)
+      if (!bf) throw new FieldError(`inBulk(): ${model.name} has no field '${name}'.`)
+      if (!bf.primaryKey && bf.field.options.unique !== true) {
+        throw new FieldError(`inBulk()'s fieldName must be a unique field but '${name}' isn't.`)
+      }
+      if (qs.low !== 0 || qs.high !== null) throw new FieldError("Cannot use 'limit' or 'offset' with inBulk().")
+      if (ids !== undefined && ids.length === 0) return {} as Record<K, ResultOf<Q>>
+      const maxBatch = db.dialect.features.maxQueryParams
+      const out: Record<string, unknown> = {}
+      const batches: (readonly K[] | undefined)[] = []
+      if (ids === undefined) batches.push(undefined)
+      else for (let i = 0; i < ids.length; i += maxBatch) batches.push(ids.slice(i, i + maxBatch))
+      for (const batch of batches) {
+        const q = batch ? filter({ [`${bf.name}__in`]: batch } as never)(qs as AnyQuerySet) : qs
+        const rows = (await fetchRows(db, q)) as Record<string, unknown>[]
+        for (const r of rows) out[String(r[bf.attname])] = r
+      }
+      return out as Record<K, ResultOf<Q>>
+    })
+
+/**
+ * Update every matching row; returns the number of rows changed. Values may be expressions.
+ * @example pipe(Post.objects, filter({ pk: 1 }), update({ views: F('views').add(1) }))
+ */
+export const update =
+  (values: Readonly<Record<string, unknown>>) =>
+  <Q extends AnyQuerySet>(qs: Q): Effect<number> =>
+    effect(async (db) => {
+      if (qs.low !== 0 || qs.high !== null) throw new FieldError('Cannot update a query once a slice has been taken.')
+      const model = qs.model
+      const entries = Object.entries(values)
+      if (entries.length === 0) return 0
+      const { plan, values: params } = planFor<CountPlan>(db, (ctx) => {
+        ctx.k(`U${entries.map(([k]) => k).join(',')}:`)
+        const parts = compileSelect({ ...qs, order: [], annotations: qs.annotations } as AnyQuerySet, ctx, null, 'count')
+        const scope = parts.scope
+        const sets: [string, Frag][] = entries.map(([name, value]) => {
+          const bf = model.meta.fieldMap.get(name) ?? model.meta.fields.find((f) => f.attname === name)
+          if (!bf || !bf.concrete) throw scope.unknownField(model, name, name)
+          if (value instanceof Expression) {
+            const c: Compiled = compileExpr(scope, value)
+            if (c.aggregate) throw new FieldError(`Aggregate functions are not allowed in this query (${name}=...).`)
+            return [bf.column, c.frag]
+          }
+          const v = validateValue(bf, bf.field.relation ? pkOf(value) : value)
+          if (v === null) {
+            ctx.k('N')
+            return [bf.column, () => sql`NULL`]
+          }
+          return [bf.column, paramFor(scope, bf.field.relation ? 'bigAuto' : bf.field.type, v)]
+        })
+        const joined = scope.joinList.length > 0
+        return () => {
+          let q = db.kysely.updateTable(model.meta.table).set(Object.fromEntries(sets.map(([c, f]) => [c, f()])))
+          if (joined) {
+            // Conditions across relations: UPDATE … WHERE pk IN (SELECT pk … joined …), as Django does.
+            const inner = parts.build().clearSelect().select(columnOf(model.meta.table, model.meta.pk).frag() as never)
+            const pkCol = sql.ref(model.meta.pk.column)
+            q = db.dialect.features.updateCanSelfSelect
+              ? q.where(sql<boolean>`${pkCol} IN (${inner})`)
+              : q.where(sql<boolean>`${pkCol} IN (SELECT * FROM (${inner}) AS sub)`)
+          } else {
+            for (const w of parts.where) q = q.where(w() as never)
+          }
+          return { ...toPlanSql(q), readers: [], bigints: false, hydrate: (r) => r as unknown[], empty: parts.empty }
+        }
+      })
+      if (plan.empty) return 0
+      const res = await db.execute(plan.sql, bindParams(plan, params), { returnsRows: false })
+      return res.affected
+    })
+
+const pkOf = (value: unknown): unknown =>
+  value !== null && typeof value === 'object' && !(value instanceof Date) && 'id' in (value as object)
+    ? (value as { id: unknown }).id
+    : value
+
+export interface DeleteResult {
+  readonly total: number
+  readonly perModel: Readonly<Record<string, number>>
+}
+
+/** Delete every matching row (Django's `QuerySet.delete()`), following on_delete across relations. */
+export const deleteAll = <Q extends AnyQuerySet>(qs: Q): Effect<DeleteResult> =>
+  effect(async (db) => {
+    if (qs.low !== 0 || qs.high !== null) throw new FieldError("Cannot use 'limit' or 'offset' with delete().")
+    if (qs.distinct !== false) throw new FieldError('Cannot call delete() after distinct().')
+    if (qs.select.kind !== 'rows') throw new FieldError('Cannot call delete() after values() or valuesList().')
+    return deleteCollected(db, qs)
+  })
+
+/** The database's plan for the query, as text. */
+export const explain = <Q extends AnyQuerySet>(qs: Q): Effect<string> =>
+  effect(async (db) => {
+    const { plan, values } = selectPlan(db, qs)
+    const text = db.dialect.ops.explain ? db.dialect.ops.explain(plan.sql) : `EXPLAIN ${plan.sql}`
+    const res = await db.execute(text, bindParams(plan, values), { returnsRows: true })
+    return res.rows.map((r) => r.map((c) => String(c)).join(' ')).join('\n')
+  })
+
+/** The SQL and parameters a QuerySet compiles to, without running it. */
+export const toSql =
+  <Q extends AnyQuerySet>(qs: Q) =>
+  (db: Db): { readonly sql: string; readonly parameters: readonly unknown[] } => {
+    const { plan, values } = selectPlan(db, qs)
+    return { sql: plan.sql, parameters: bindParams(plan, values) }
+  }
+
+/**
+ * Rows one by one with bounded memory (a server-side cursor where the driver has one).
+ * @example for await (const post of stream(Post.objects, { chunkSize: 500 })(db)) { … }
+ */
+export const stream =
+  <Q extends AnyQuerySet>(qs: Q, options: { readonly chunkSize?: number } = {}) =>
+  (db: Db): AsyncIterable<ResultOf<Q>> => ({
+    async *[Symbol.asyncIterator]() {
+      const { plan, values } = selectPlan(db, qs)
+      if (plan.empty) return
+      const chunkSize = options.chunkSize ?? 2000
+      const hydrateOne = (row: readonly unknown[]) => plan.hydrate([row])[0] as ResultOf<Q>
+      for await (const row of db.stream(plan.sql, bindParams(plan, values), { returnsRows: true, bigints: plan.bigints, chunkSize })) {
+        yield hydrateOne(row)
+      }
+    },
+  })
+
+export type { AnyModel, QuerySet }
+export { FALSE }

@@ -1,0 +1,181 @@
+// Types derived from model descriptors: rows, inserts, lookup keys and their value types.
+import type { Expression } from './expressions.js'
+import type { Field, FieldSpec } from './fields.js'
+import type { AnyModel, Model } from './model.js'
+import type { AnyQuerySet } from './queryset.js'
+
+export type SpecOf<F> = F extends Field<infer S> ? S : never
+export type FieldsOf<M> = M extends Model<string, infer F> ? F : never
+export type ValueOfSpec<S extends FieldSpec> = S['null'] extends true ? S['value'] | null : S['value']
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {}
+
+/** Field names that live in the model's table (not many-to-many). */
+export type ConcreteNames<M> = {
+  [K in keyof FieldsOf<M> & string]: SpecOf<FieldsOf<M>[K]>['category'] extends 'manyToMany' ? never : K
+}[keyof FieldsOf<M> & string]
+
+/** Key of a field on rows: `postId` for a foreign key `post`. */
+export type AttName<K extends string, F> = SpecOf<F>['category'] extends 'relation' ? `${K}Id` : K
+
+/** What a query returns for model M: every concrete field by its attribute name. */
+export type Row<M> = Simplify<{
+  readonly [K in ConcreteNames<M> as AttName<K, FieldsOf<M>[K]>]: ValueOfSpec<SpecOf<FieldsOf<M>[K]>>
+}>
+
+/** A related row or its primary key, accepted wherever a relation is written. */
+export type RelationInput = number | string | bigint | { readonly [k: string]: unknown }
+
+type InsertValue<F> = SpecOf<F>['category'] extends 'relation' ? RelationInput | (SpecOf<F>['null'] extends true ? null : never) : ValueOfSpec<SpecOf<F>>
+type RequiredNames<M> = {
+  [K in ConcreteNames<M>]: SpecOf<FieldsOf<M>[K]>['optional'] extends true
+    ? never
+    : SpecOf<FieldsOf<M>[K]>['category'] extends 'relation'
+      ? never
+      : K
+}[ConcreteNames<M>]
+type RelationNames<M> = {
+  [K in ConcreteNames<M>]: SpecOf<FieldsOf<M>[K]>['category'] extends 'relation' ? K : never
+}[ConcreteNames<M>]
+
+/** What `create` takes: defaults, auto fields and nullable fields may be left out; a relation by row or id. */
+export type Insert<M> = Simplify<
+  { readonly [K in RequiredNames<M>]: InsertValue<FieldsOf<M>[K]> } & {
+    readonly [K in Exclude<ConcreteNames<M>, RequiredNames<M>>]?: InsertValue<FieldsOf<M>[K]>
+  } & { readonly [K in RelationNames<M> as `${K}Id`]?: RelationInput | null }
+>
+
+/** A partial set of field values, as `update` and `save` take them. */
+export type Patch<M> = {
+  readonly [K in ConcreteNames<M> as K | AttName<K, FieldsOf<M>[K]>]?: InsertValue<FieldsOf<M>[K]> | Expression
+}
+
+// ---------------------------------------------------------------------------------------------
+// lookups
+
+type Val<T> = T | Expression
+type Common<T> = {
+  '': Val<T> | null
+  exact: Val<T> | null
+  in: readonly T[] | AnyQuerySet
+  gt: Val<T>
+  gte: Val<T>
+  lt: Val<T>
+  lte: Val<T>
+  range: readonly [Val<T>, Val<T>]
+  isnull: boolean
+}
+type StringLookups = {
+  iexact: Val<string> | null
+  contains: Val<string>
+  icontains: Val<string>
+  startswith: Val<string>
+  istartswith: Val<string>
+  endswith: Val<string>
+  iendswith: Val<string>
+  regex: string
+  iregex: string
+}
+type Prefixed<P extends string, T> = {
+  [K in keyof T & string as K extends '' ? P : `${P}__${K}`]: T[K]
+}
+type Transforms<Parts extends string, T> = { [P in Parts]: Prefixed<P, Common<T>> }[Parts]
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
+
+type DateParts = 'year' | 'isoYear' | 'month' | 'day' | 'week' | 'weekDay' | 'isoWeekDay' | 'quarter'
+type TimeParts = 'hour' | 'minute' | 'second'
+
+/** Suffix → value type, for a field of category C whose values are T. '' is the bare field. */
+export type LookupTable<C, T> = Common<T> &
+  (C extends 'string' | 'uuid' ? StringLookups : unknown) &
+  (C extends 'date' ? UnionToIntersection<Transforms<DateParts, number>> : unknown) &
+  (C extends 'time' ? UnionToIntersection<Transforms<TimeParts, number>> : unknown) &
+  (C extends 'datetime'
+    ? UnionToIntersection<Transforms<DateParts | TimeParts, number>> &
+        Prefixed<'date', Common<string>> &
+        Prefixed<'time', Common<string>>
+    : unknown) &
+  (C extends 'json' ? { contains: unknown; hasKey: string } : unknown)
+
+type Entries<Name extends string, C, T> = {
+  [L in keyof LookupTable<C, T> & string]: [L extends '' ? Name : `${Name}__${L}`, LookupTable<C, T>[L]]
+}[keyof LookupTable<C, T> & string]
+
+type FieldEntries<M> = {
+  [K in ConcreteNames<M>]: SpecOf<FieldsOf<M>[K]>['category'] extends 'relation'
+    ?
+        | Entries<K, 'number', RelationInput>
+        | Entries<`${K}Id`, 'number', RelationInput>
+        | Entries<`${K}_id`, 'number', RelationInput>
+    : Entries<K, SpecOf<FieldsOf<M>[K]>['category'], SpecOf<FieldsOf<M>[K]>['value']>
+}[ConcreteNames<M>]
+
+type PkName<M> = {
+  [K in ConcreteNames<M>]: SpecOf<FieldsOf<M>[K]>['pk'] extends true ? K : never
+}[ConcreteNames<M>]
+type PkEntries<M> = Entries<'pk', SpecOf<FieldsOf<M>[PkName<M>]>['category'], SpecOf<FieldsOf<M>[PkName<M>]>['value']>
+
+type CategoryOfValue<T> = [T] extends [string]
+  ? 'string'
+  : [T] extends [number]
+    ? 'number'
+    : [T] extends [Date]
+      ? 'datetime'
+      : [T] extends [boolean]
+        ? 'boolean'
+        : 'other'
+type AnnotationEntries<A> = {
+  [K in keyof A & string]: Entries<K, CategoryOfValue<NonNullable<A[K]>>, NonNullable<A[K]>>
+}[keyof A & string]
+
+/** Extra path entries that other packages add (relations: lookups across relations). */
+// biome-ignore lint/suspicious/noEmptyInterface: augmented by other packages
+export interface LookupExtensions<M, Depth extends unknown[]> {}
+
+type AllEntries<M, A> = FieldEntries<M> | PkEntries<M> | AnnotationEntries<A>
+
+/** A lookup object for model M (with annotations A): `{ title__icontains: 'x', pubDate__year: 2023 }`. */
+export type Lookup<M, A = {}> = {
+  readonly [E in AllEntries<M, A> as E[0]]?: E[1]
+} & LookupExtensionsOf<M>
+type LookupExtensionsOf<M> = keyof LookupExtensions<M, []> extends never
+  ? unknown
+  : UnionToIntersection<LookupExtensions<M, []>[keyof LookupExtensions<M, []>]>
+
+/** Names that can be ordered by, with an optional leading '-'. */
+export type OrderKey<M, A = {}> =
+  | OrderName<M, A>
+  | `-${OrderName<M, A>}`
+  | '?'
+type OrderName<M, A> = ConcreteNames<M> | RowKey<M> | 'pk' | (keyof A & string)
+type RowKey<M> = keyof Row<M> & string
+
+/** Names accepted by `values`/`valuesList`/`only`/`defer`. */
+export type FieldName<M, A = {}> = ConcreteNames<M> | RowKey<M> | 'pk' | (keyof A & string)
+
+type ValueOfName<M, A, K> = K extends keyof A
+  ? A[K]
+  : K extends 'pk'
+    ? Row<M>[PkName<M> & keyof Row<M>]
+    : K extends keyof Row<M>
+      ? Row<M>[K]
+      : K extends ConcreteNames<M>
+        ? Row<M>[AttName<K, FieldsOf<M>[K]> & keyof Row<M>]
+        : never
+
+/** The object `values(...names)` gives. */
+export type ValuesRow<M, A, K extends readonly string[]> = K extends readonly []
+  ? Simplify<Row<M> & A>
+  : Simplify<{ readonly [P in K[number]]: ValueOfName<M, A, P> }>
+/** The tuple `valuesList(...names)` gives. */
+export type ValuesTuple<M, A, K extends readonly string[]> = { readonly [I in keyof K]: ValueOfName<M, A, K[I]> }
+
+/** A row with some fields left out (`defer`) or kept (`only`); the primary key always stays. */
+export type OnlyRow<M, A, K extends string> = Simplify<
+  Pick<Row<M>, (K | AttNames<M, K> | PkAttName<M>) & keyof Row<M>> & A
+>
+export type DeferRow<M, A, K extends string> = Simplify<Omit<Row<M>, Exclude<K | AttNames<M, K>, PkAttName<M>>> & A>
+type AttNames<M, K> = K extends ConcreteNames<M> ? AttName<K, FieldsOf<M>[K]> : never
+type PkAttName<M> = AttName<PkName<M>, FieldsOf<M>[PkName<M>]>
+
+export type { AnyModel }

@@ -1,0 +1,104 @@
+// better-sqlite3 as a Fjord Driver: one connection, a statement cache, rows as arrays.
+// Transactions pin the connection: other work waits for them, so async code can't interleave.
+import type { Connection, Driver, ExecOptions, ExecResult, PinnedConnection } from '@fjord/core'
+import type BetterSqlite3 from 'better-sqlite3'
+
+type Statement = BetterSqlite3.Statement<unknown[], unknown>
+
+export class SqliteDriver implements Driver {
+  private readonly statements = new Map<string, Statement>()
+  private lock: Promise<void> = Promise.resolve()
+  private locked = false
+
+  constructor(
+    readonly database: BetterSqlite3.Database,
+    private readonly cacheSize = 1000,
+  ) {}
+
+  private prepare(text: string): Statement {
+    let stmt = this.statements.get(text)
+    if (stmt === undefined) {
+      stmt = this.database.prepare(text)
+      if (this.statements.size >= this.cacheSize) {
+        const first = this.statements.keys().next()
+        if (!first.done) this.statements.delete(first.value)
+      }
+      this.statements.set(text, stmt)
+    }
+    return stmt
+  }
+
+  /** Run one statement now (the caller holds, or needs no, lock). */
+  run(text: string, params: readonly unknown[], options: ExecOptions): ExecResult {
+    const stmt = this.prepare(text)
+    if (stmt.reader) {
+      stmt.raw(true)
+      stmt.safeIntegers(options.bigints === true)
+      const rows = stmt.all(...params) as unknown[][]
+      return { rows, affected: 0, columns: options.returnsRows ? stmt.columns().map((c) => c.name) : undefined }
+    }
+    const info = stmt.run(...params)
+    return { rows: [], affected: info.changes, insertId: info.lastInsertRowid }
+  }
+
+  async execute(text: string, params: readonly unknown[], options: ExecOptions): Promise<ExecResult> {
+    if (this.locked) await this.waitUnlocked()
+    return this.run(text, params, options)
+  }
+
+  private async waitUnlocked(): Promise<void> {
+    while (this.locked) await this.lock
+  }
+
+  async *stream(text: string, params: readonly unknown[], options: ExecOptions & { chunkSize: number }): AsyncIterable<readonly unknown[]> {
+    if (this.locked) await this.waitUnlocked()
+    // A fresh statement: iterating keeps it busy, and the cached one may be needed meanwhile.
+    const stmt = this.database.prepare(text)
+    stmt.raw(true)
+    stmt.safeIntegers(options.bigints === true)
+    yield* stmt.iterate(...params) as Iterable<unknown[]>
+  }
+
+  async acquire(): Promise<PinnedConnection> {
+    while (this.locked) await this.lock
+    this.locked = true
+    let release!: () => void
+    this.lock = new Promise((r) => {
+      release = r
+    })
+    let done = false
+    const conn: Connection & PinnedConnection = {
+      execute: async (text, params, options) => this.run(text, params, options),
+      stream: (text, params, options) => {
+        const stmt = this.database.prepare(text)
+        stmt.raw(true)
+        stmt.safeIntegers(options.bigints === true)
+        const it = stmt.iterate(...params) as Iterable<unknown[]>
+        return {
+          async *[Symbol.asyncIterator]() {
+            yield* it
+          },
+        }
+      },
+      release: () => {
+        if (done) return
+        done = true
+        if (this.database.inTransaction) {
+          try {
+            this.database.exec('ROLLBACK')
+          } catch {
+            // nothing to roll back
+          }
+        }
+        this.locked = false
+        release()
+      },
+    }
+    return conn
+  }
+
+  async close(): Promise<void> {
+    this.statements.clear()
+    if (this.database.open) this.database.close()
+  }
+}

@@ -1,0 +1,170 @@
+// SQLite's vendor operations: date parts via strftime, booleans as 0/1, datetimes as UTC text,
+// decimals as numbers (exact to SQLite's limits, as Django), regex through a registered function.
+import { type FieldType, type Operations, type OutputType, type Sql } from '@fjord/core'
+import { sql } from 'kysely'
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+
+/** `YYYY-MM-DD HH:MM:SS.ffffff` in UTC: fixed width, so text order is time order. */
+export const formatDateTime = (d: Date): string =>
+  `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}000`
+
+const DT_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?/
+export const parseDateTime = (s: string): Date => {
+  const m = DT_RE.exec(s)
+  if (!m) return new Date(s)
+  const ms = m[7] ? Math.floor(Number(m[7].padEnd(6, '0')) / 1000) : 0
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0), ms))
+}
+
+const intPart = (fmt: string, lhs: Sql): Sql => sql`CAST(strftime(${sql.lit(fmt)}, ${lhs}) AS INTEGER)`
+
+const isInteger = (t: string) =>
+  t === 'integer' || t === 'smallInteger' || t === 'positiveInteger' || t === 'positiveSmallInteger' || t === 'auto' || t === 'bigAuto' || t === 'foreignKey' || t === 'oneToOne'
+
+const decimalString = (v: unknown, places: number | undefined): string => {
+  if (typeof v === 'string') return places === undefined ? v : Number(v).toFixed(places)
+  const n = Number(v)
+  return places === undefined ? String(n) : n.toFixed(places)
+}
+
+export const sqliteOperations: Operations = {
+  lookups: {
+    regex: (l, r) => sql`${l} REGEXP ${r}`,
+    iregex: (l, r) => sql`fjord_iregexp(${r}, ${l})`,
+  },
+  functions: {
+    Greatest: (args) => sql`MAX(${sql.join(args)})`,
+    Least: (args) => sql`MIN(${sql.join(args)})`,
+    Concat: (args) => sql`(${sql.join(args.map((a) => sql`COALESCE(${a}, '')`), sql` || `)})`,
+    StdDev: () => {
+      throw new Error('StdDev is not available on SQLite.')
+    },
+    Variance: () => {
+      throw new Error('Variance is not available on SQLite.')
+    },
+  },
+  datePart(part, lhs) {
+    switch (part) {
+      case 'year':
+        return intPart('%Y', lhs)
+      case 'isoYear':
+        return intPart('%G', lhs)
+      case 'month':
+        return intPart('%m', lhs)
+      case 'day':
+        return intPart('%d', lhs)
+      case 'week':
+        return intPart('%V', lhs)
+      case 'weekDay':
+        return sql`(${intPart('%w', lhs)} + 1)`
+      case 'isoWeekDay':
+        return sql`(((${intPart('%w', lhs)} + 6) % 7) + 1)`
+      case 'quarter':
+        return sql`((${intPart('%m', lhs)} + 2) / 3)`
+      case 'hour':
+        return intPart('%H', lhs)
+      case 'minute':
+        return intPart('%M', lhs)
+      case 'second':
+        return intPart('%S', lhs)
+    }
+  },
+  dateTrunc(kind, lhs, type) {
+    const dt = type === 'dateTime'
+    const f = (fmt: string) => sql`strftime(${sql.lit(fmt)}, ${lhs})`
+    switch (kind) {
+      case 'year':
+        return f(dt ? '%Y-01-01 00:00:00.000000' : '%Y-01-01')
+      case 'quarter':
+        return sql`printf(${sql.lit(dt ? '%s-%02d-01 00:00:00.000000' : '%s-%02d-01')}, strftime('%Y', ${lhs}), ((CAST(strftime('%m', ${lhs}) AS INTEGER) - 1) / 3) * 3 + 1)`
+      case 'month':
+        return f(dt ? '%Y-%m-01 00:00:00.000000' : '%Y-%m-01')
+      case 'week':
+        return dt ? sql`strftime('%Y-%m-%d 00:00:00.000000', ${lhs}, '-6 days', 'weekday 1')` : sql`date(${lhs}, '-6 days', 'weekday 1')`
+      case 'day':
+      case 'date':
+        return f(dt ? '%Y-%m-%d 00:00:00.000000' : '%Y-%m-%d')
+      case 'hour':
+        return f('%Y-%m-%d %H:00:00.000000')
+      case 'minute':
+        return f('%Y-%m-%d %H:%M:00.000000')
+      case 'second':
+        return f('%Y-%m-%d %H:%M:%S.000000')
+      case 'time':
+        return sql`substr(${lhs}, 12, 8)`
+    }
+  },
+  dateCast: (lhs) => sql`date(${lhs})`,
+  timeCast: (lhs) => sql`(CASE WHEN substr(${lhs}, 20) = '.000000' OR substr(${lhs}, 20) = '' THEN substr(${lhs}, 12, 8) ELSE substr(${lhs}, 12) END)`,
+  cast(lhs, type) {
+    switch (type) {
+      case 'integer':
+      case 'bigInteger':
+      case 'boolean':
+        return sql`CAST(${lhs} AS INTEGER)`
+      case 'float':
+        return sql`CAST(${lhs} AS REAL)`
+      case 'decimal':
+        return sql`CAST(${lhs} AS NUMERIC)`
+      case 'date':
+        return sql`date(${lhs})`
+      case 'json':
+        return sql`json(${lhs})`
+      default:
+        return sql`CAST(${lhs} AS TEXT)`
+    }
+  },
+  toDb(type, v) {
+    if (v === null || v === undefined) return null
+    switch (type) {
+      case 'boolean':
+        return v ? 1 : 0
+      case 'dateTime':
+        return v instanceof Date ? formatDateTime(v) : v
+      case 'decimal':
+        return typeof v === 'string' ? Number(v) : v
+      case 'json':
+        return JSON.stringify(v)
+      case 'duration':
+        return Math.round((v as number) * 1000)
+      case 'binary':
+        return v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v
+      default:
+        if (typeof v === 'boolean') return v ? 1 : 0
+        if (v instanceof Date) return formatDateTime(v)
+        return v
+    }
+  },
+  fromDb(type, v, field) {
+    if (v === null || v === undefined) return null
+    return sqliteOperations.converter!(type, field)?.(v) ?? v
+  },
+  converter(type, field) {
+    const t = type as FieldType | OutputType
+    if (t === 'boolean') return (v) => (v === null ? null : v === 1 || v === 1n || v === true)
+    if (t === 'dateTime') return (v) => (v === null ? null : parseDateTime(String(v)))
+    if (t === 'decimal') {
+      const places = field?.field.options.decimalPlaces
+      return (v) => (v === null ? null : decimalString(v, places))
+    }
+    if (t === 'json') return (v) => (v === null ? null : typeof v === 'string' ? JSON.parse(v) : v)
+    if (t === 'duration') return (v) => (v === null ? null : Number(v) / 1000)
+    if (t === 'bigInteger') return (v) => (v === null ? null : typeof v === 'bigint' ? v : BigInt(v as number))
+    if (t === 'binary') return (v) => (v === null ? null : new Uint8Array(v as Buffer))
+    if (isInteger(t)) return (v) => (typeof v === 'bigint' ? Number(v) : v)
+    if (t === 'float') return (v) => (typeof v === 'bigint' ? Number(v) : v)
+    if (t === 'date') return (v) => (v === null ? null : String(v).slice(0, 10))
+    return null
+  },
+  random: () => sql`RANDOM()`,
+  offsetWithoutLimit: -1,
+  insertConflict(q, conflict) {
+    if (conflict.ignore) return q.orIgnore() as typeof q
+    const u = conflict.update!
+    return q.onConflict((oc) =>
+      oc.columns(u.uniqueColumns as string[]).doUpdateSet(Object.fromEntries(u.updateColumns.map((c) => [c, sql.ref(`excluded.${c}`)]))),
+    ) as typeof q
+  },
+  explain: (text) => `EXPLAIN QUERY PLAN ${text}`,
+}

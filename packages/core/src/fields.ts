@@ -113,8 +113,8 @@ export interface Field<S extends FieldSpec = FieldSpec> {
 
 export type AnyField = Field<FieldSpec>
 
-type IsTrue<B> = B extends true ? true : false
-type HasDefault<O> = O extends { readonly default: unknown } ? true : false
+type IsTrue<B> = [B] extends [true] ? true : false
+type HasDefault<O> = O extends { readonly default: unknown } ? ([O['default']] extends [undefined] ? false : true) : false
 type Or<A extends boolean, B extends boolean> = A extends true ? true : B
 
 /** The spec of a field built from options `O` over values `T`. */
@@ -151,39 +151,39 @@ export interface DateOptions<T> extends BaseOptions<T> {
 /** Field constructors, one per Django field type. */
 export const f = {
   char: <const O extends CharOptions>(o: O) => make<SpecOf<string, 'string', O>>('char', 'string', o),
-  text: <const O extends BaseOptions<string>>(o: O = {} as O) => make<SpecOf<string, 'string', O>>('text', 'string', o),
-  slug: <const O extends StringOptions>(o: O = {} as O) =>
+  text: <const O extends BaseOptions<string> = {}>(o: O = {} as O) => make<SpecOf<string, 'string', O>>('text', 'string', o),
+  slug: <const O extends StringOptions = {}>(o: O = {} as O) =>
     make<SpecOf<string, 'string', O>>('slug', 'string', { maxLength: 50, dbIndex: true, ...o }),
-  email: <const O extends StringOptions>(o: O = {} as O) =>
+  email: <const O extends StringOptions = {}>(o: O = {} as O) =>
     make<SpecOf<string, 'string', O>>('email', 'string', { maxLength: 254, ...o }),
-  url: <const O extends StringOptions>(o: O = {} as O) =>
+  url: <const O extends StringOptions = {}>(o: O = {} as O) =>
     make<SpecOf<string, 'string', O>>('url', 'string', { maxLength: 200, ...o }),
-  integer: <const O extends IntOptions>(o: O = {} as O) => make<SpecOf<number, 'number', O>>('integer', 'number', o),
-  smallInteger: <const O extends IntOptions>(o: O = {} as O) =>
+  integer: <const O extends IntOptions = {}>(o: O = {} as O) => make<SpecOf<number, 'number', O>>('integer', 'number', o),
+  smallInteger: <const O extends IntOptions = {}>(o: O = {} as O) =>
     make<SpecOf<number, 'number', O>>('smallInteger', 'number', o),
-  positiveInteger: <const O extends IntOptions>(o: O = {} as O) =>
+  positiveInteger: <const O extends IntOptions = {}>(o: O = {} as O) =>
     make<SpecOf<number, 'number', O>>('positiveInteger', 'number', o),
-  positiveSmallInteger: <const O extends IntOptions>(o: O = {} as O) =>
+  positiveSmallInteger: <const O extends IntOptions = {}>(o: O = {} as O) =>
     make<SpecOf<number, 'number', O>>('positiveSmallInteger', 'number', o),
-  bigInteger: <const O extends BaseOptions<bigint>>(o: O = {} as O) =>
+  bigInteger: <const O extends BaseOptions<bigint> = {}>(o: O = {} as O) =>
     make<SpecOf<bigint, 'bigint', O>>('bigInteger', 'bigint', o),
-  float: <const O extends IntOptions>(o: O = {} as O) => make<SpecOf<number, 'number', O>>('float', 'number', o),
+  float: <const O extends IntOptions = {}>(o: O = {} as O) => make<SpecOf<number, 'number', O>>('float', 'number', o),
   decimal: <const O extends DecimalOptions>(o: O) => make<SpecOf<string, 'decimal', O>>('decimal', 'decimal', o),
-  boolean: <const O extends BaseOptions<boolean>>(o: O = {} as O) =>
+  boolean: <const O extends BaseOptions<boolean> = {}>(o: O = {} as O) =>
     make<SpecOf<boolean, 'boolean', O>>('boolean', 'boolean', o),
-  date: <const O extends DateOptions<string>>(o: O = {} as O) => make<SpecOf<string, 'date', O>>('date', 'date', o),
-  dateTime: <const O extends DateOptions<Date>>(o: O = {} as O) =>
+  date: <const O extends DateOptions<string> = {}>(o: O = {} as O) => make<SpecOf<string, 'date', O>>('date', 'date', o),
+  dateTime: <const O extends DateOptions<Date> = {}>(o: O = {} as O) =>
     make<SpecOf<Date, 'datetime', O>>('dateTime', 'datetime', o),
-  time: <const O extends DateOptions<string>>(o: O = {} as O) => make<SpecOf<string, 'time', O>>('time', 'time', o),
-  duration: <const O extends IntOptions>(o: O = {} as O) =>
+  time: <const O extends DateOptions<string> = {}>(o: O = {} as O) => make<SpecOf<string, 'time', O>>('time', 'time', o),
+  duration: <const O extends IntOptions = {}>(o: O = {} as O) =>
     make<SpecOf<number, 'duration', O>>('duration', 'duration', o),
-  uuid: <const O extends BaseOptions<string>>(o: O = {} as O) => make<SpecOf<string, 'uuid', O>>('uuid', 'uuid', o),
-  json: <const O extends BaseOptions<unknown>>(o: O = {} as O) => make<SpecOf<unknown, 'json', O>>('json', 'json', o),
-  binary: <const O extends BaseOptions<Uint8Array>>(o: O = {} as O) =>
+  uuid: <const O extends BaseOptions<string> = {}>(o: O = {} as O) => make<SpecOf<string, 'uuid', O>>('uuid', 'uuid', o),
+  json: <const O extends BaseOptions<unknown> = {}>(o: O = {} as O) => make<SpecOf<unknown, 'json', O>>('json', 'json', o),
+  binary: <const O extends BaseOptions<Uint8Array> = {}>(o: O = {} as O) =>
     make<SpecOf<Uint8Array, 'binary', O>>('binary', 'binary', o),
-  auto: <const O extends IntOptions>(o: O = {} as O) =>
+  auto: <const O extends IntOptions = {}>(o: O = {} as O) =>
     make<SpecOf<number, 'number', O, true>>('auto', 'number', { primaryKey: true, ...o }),
-  bigAuto: <const O extends IntOptions>(o: O = {} as O) =>
+  bigAuto: <const O extends IntOptions = {}>(o: O = {} as O) =>
     make<SpecOf<number, 'number', O, true>>('bigAuto', 'number', { primaryKey: true, ...o }),
 } as const
 

@@ -33,7 +33,7 @@ export interface MetaOptions<F extends Fields = Fields> {
 export interface ModelDef<F extends Fields = Fields> {
   readonly _tag: 'ModelDef'
   readonly fields: F
-  readonly meta: MetaOptions<F>
+  readonly meta: MetaOptions
 }
 
 /** A field bound to its model: name, attribute name on rows, and column. */
@@ -101,7 +101,7 @@ export type AnyModel = Model<string, Fields>
 
 /** Describe a model: its fields and its Meta options. */
 export const model = <const F extends Fields>(fields: F, meta: MetaOptions<F> = {}): ModelDef<F> =>
-  Object.freeze({ _tag: 'ModelDef', fields: Object.freeze({ ...fields }), meta: Object.freeze({ ...meta }) })
+  Object.freeze({ _tag: 'ModelDef', fields: Object.freeze({ ...fields }), meta: Object.freeze({ ...meta }) as MetaOptions })
 
 export type SchemaResult<R extends Record<string, ModelDef>> = {
   readonly [K in keyof R & string]: Model<K, WithId<R[K]['fields']>>

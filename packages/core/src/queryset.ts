@@ -5,7 +5,7 @@ import { type AnyExpression, Expression } from './expressions.js'
 import type { AnyModel } from './model.js'
 import { isSafeAlias } from './naming.js'
 import type { DeferRow, FieldName, Lookup, OnlyRow, OrderKey, Row, ValuesRow, ValuesTuple } from './types.js'
-import { type Condition, type WhereNode, toWhere } from './where.js'
+import { type Condition, QNode, type WhereNode, toWhere } from './where.js'
 
 export type Selection =
   | { readonly kind: 'rows'; readonly only: readonly string[] | null; readonly defer: readonly string[] }
@@ -52,12 +52,35 @@ export interface QueryState {
 /** A lazy, immutable query over model M returning R, with annotations A. */
 export interface QuerySet<M = AnyModel, R = unknown, A = {}> extends QueryState {
   readonly _M?: M
-  readonly _R?: (r: R) => R
+  readonly _R?: R
   readonly _A?: A
 }
 export type AnyQuerySet = QuerySet<any, any, any>
 export type ResultOf<Q> = Q extends QuerySet<any, infer R, any> ? R : never
 export type ModelOf<Q> = Q extends QuerySet<infer M, any, any> ? M : never
+
+type UnionToIntersection2<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
+
+/** Compile-time check that every name is allowed; the error names the first bad one. */
+export type CheckKeys<K, Allowed, What extends string> = [Exclude<K, Allowed>] extends [never]
+  ? unknown
+  : { readonly [P in `unknown ${What}: ${Exclude<K, Allowed> & string}`]: never }
+
+type CheckLookup<M, A, C> = C extends QNode | AnyExpression
+  ? unknown
+  : [Exclude<keyof C, keyof Lookup<M, A>>] extends [never]
+    ? C extends Lookup<M, A>
+      ? unknown
+      : { readonly [P in `wrong value type in lookup: ${BadValueKeys<M, A, C> & string}`]: never }
+    : { readonly [P in `unknown field or lookup: ${Exclude<keyof C, keyof Lookup<M, A>> & string}`]: never }
+type BadValueKeys<M, A, C> = {
+  [K in keyof C & keyof Lookup<M, A>]: C[K] extends Idx<Lookup<M, A>, K> ? never : K
+}[keyof C & keyof Lookup<M, A>]
+
+type Idx<T, K> = K extends keyof T ? T[K] : never
+
+/** Compile-time check of the lookup objects given to filter/exclude/get. */
+export type CheckConditions<M, A, C> = UnionToIntersection2<C extends unknown ? CheckLookup<M, A, C> : never>
 
 const freeze = <const T extends object>(x: T): T => Object.freeze(x)
 
@@ -99,8 +122,8 @@ const sliced = (qs: AnyQuerySet): boolean => qs.low !== 0 || qs.high !== null
  * @example pipe(Post.objects, filter({ title__startswith: 'F' }))
  */
 export const filter =
-  <M, A = {}>(...conds: readonly (Lookup<M, A> | Condition)[]) =>
-  <R>(qs: QuerySet<M, R, A>): QuerySet<M, R, A> =>
+  <const C extends readonly Condition[]>(...conds: C) =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckConditions<M, A, C[number]>): QuerySet<M, R, A> =>
     addWhere(qs, conds as readonly Condition[], false)
 
 /**
@@ -108,8 +131,8 @@ export const filter =
  * @example pipe(Post.objects, exclude({ title__icontains: 'django' }))
  */
 export const exclude =
-  <M, A = {}>(...conds: readonly (Lookup<M, A> | Condition)[]) =>
-  <R>(qs: QuerySet<M, R, A>): QuerySet<M, R, A> =>
+  <const C extends readonly Condition[]>(...conds: C) =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckConditions<M, A, C[number]>): QuerySet<M, R, A> =>
     addWhere(qs, conds as readonly Condition[], true)
 
 const addWhere = <Q extends AnyQuerySet>(qs: Q, conds: readonly Condition[], negated: boolean): Q => {
@@ -126,8 +149,8 @@ const addWhere = <Q extends AnyQuerySet>(qs: Q, conds: readonly Condition[], neg
  * @example pipe(Post.objects, orderBy('-pubDate', 'title'))
  */
 export const orderBy =
-  <M, A = {}>(...keys: readonly (OrderKey<M, A> | AnyExpression)[]) =>
-  <R>(qs: QuerySet<M, R, A>): QuerySet<M, R, A> => {
+  <const K extends readonly (string | AnyExpression)[]>(...keys: K) =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<Extract<K[number], string>, OrderKey<M, A>, 'ordering'>): QuerySet<M, R, A> => {
     if (sliced(qs)) return invalid(qs, 'Cannot reorder a query once a slice has been taken.')
     return cloneWith(qs, { order: freeze([...(keys as readonly OrderItem[])]), reversed: false }) as QuerySet<M, R, A>
   }
@@ -142,8 +165,8 @@ export const reverse =
 
 /** SELECT DISTINCT; with fields, DISTINCT ON (where the backend has it). */
 export const distinct =
-  <M, A = {}>(...fields: readonly FieldName<M, A>[]) =>
-  <R>(qs: QuerySet<M, R, A>): QuerySet<M, R, A> =>
+  <const K extends readonly string[]>(...fields: K) =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K[number], FieldName<M, A>, 'field'>): QuerySet<M, R, A> =>
     cloneWith(qs, { distinct: fields.length ? freeze([...fields]) : true }) as QuerySet<M, R, A>
 
 /**
@@ -165,8 +188,8 @@ export const slice =
 
 /** Rows as objects with just these keys (every concrete field and annotation when none are given). */
 export const values =
-  <M, A = {}, const K extends readonly FieldName<M, A>[] = []>(...fields: K) =>
-  (qs: QuerySet<M, unknown, A>): QuerySet<M, ValuesRow<M, A, K>, A> =>
+  <const K extends readonly string[]>(...fields: K) =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K[number], FieldName<M, A>, 'field'>): QuerySet<M, ValuesRow<M, A, K>, A> =>
     cloneWith(qs, { select: freeze({ kind: 'values', fields: freeze([...fields]) }) }) as never
 
 type ValuesListResult<M, A, K extends readonly string[], O> = O extends { flat: true }
@@ -176,15 +199,13 @@ type ValuesListResult<M, A, K extends readonly string[], O> = O extends { flat: 
     : ValuesTuple<M, A, K>
 
 /** Rows as tuples; `{ flat: true }` for a single field gives bare values; `{ named: true }` gives objects. */
-export function valuesList<M, A = {}, const K extends readonly FieldName<M, A>[] = []>(
+export function valuesList<const K extends readonly string[]>(
   ...fields: K
-): (qs: QuerySet<M, unknown, A>) => QuerySet<M, ValuesTuple<M, A, K>, A>
+): <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K[number], FieldName<M, A>, 'field'>) => QuerySet<M, ValuesTuple<M, A, K>, A>
 export function valuesList<
-  M,
-  A = {},
-  const K extends readonly FieldName<M, A>[] = [],
-  const O extends { readonly flat?: boolean; readonly named?: boolean } = {},
->(...args: [...K, O]): (qs: QuerySet<M, unknown, A>) => QuerySet<M, ValuesListResult<M, A, K, O>, A>
+  const K extends readonly string[],
+  const O extends { readonly flat?: boolean; readonly named?: boolean },
+>(...args: [...K, O]): <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K[number], FieldName<M, A>, 'field'>) => QuerySet<M, ValuesListResult<M, A, K, O>, A>
 export function valuesList(...args: readonly unknown[]) {
   const last = args[args.length - 1]
   const opts = (typeof last === 'object' && last !== null ? last : {}) as { flat?: boolean; named?: boolean }
@@ -202,14 +223,14 @@ export function valuesList(...args: readonly unknown[]) {
 
 /** Load only these fields (the primary key always comes too). */
 export const only =
-  <M, A = {}, const K extends FieldName<M, A> = never>(...fields: readonly K[]) =>
-  <R>(qs: QuerySet<M, R, A>): QuerySet<M, OnlyRow<M, A, K>, A> =>
+  <const K extends string>(...fields: readonly K[]) =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K, FieldName<M, A>, 'field'>): QuerySet<M, OnlyRow<M, A, K>, A> =>
     cloneWith(qs, { select: freeze({ kind: 'rows', only: freeze([...fields]), defer: freeze([]) }) }) as never
 
 /** Leave these fields out of the rows. */
 export const defer =
-  <M, A = {}, const K extends FieldName<M, A> = never>(...fields: readonly K[]) =>
-  <R>(qs: QuerySet<M, R, A>): QuerySet<M, DeferRow<M, A, K>, A> => {
+  <const K extends string>(...fields: readonly K[]) =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K, FieldName<M, A>, 'field'>): QuerySet<M, DeferRow<M, A, K>, A> => {
     const prev = qs.select.kind === 'rows' ? qs.select : { only: null, defer: [] }
     return cloneWith(qs, {
       select: freeze({ kind: 'rows', only: prev.only, defer: freeze([...prev.defer, ...fields]) }),
@@ -229,7 +250,7 @@ type AnnotationsOf<Args extends readonly AnnotationArg[]> = UnionToIntersection<
       : { readonly [K in keyof Args[I]]: ExprValue<Args[I][K]> }
   }[number]
 >
-type Merge<A, B> = { [K in keyof A | keyof B]: K extends keyof B ? B[K] : K extends keyof A ? A[K] : never }
+type Merge<A, B> = { readonly [K in keyof A | keyof B]: K extends keyof B ? B[K] : K extends keyof A ? A[K] : never }
 
 const toAnnotations = (args: readonly AnnotationArg[], select: boolean): Annotation[] | string => {
   const out: Annotation[] = []
@@ -301,20 +322,20 @@ export const difference = combine('EXCEPT')
 
 /** The distinct dates (truncated to year, month, week or day) of a date field, as `'YYYY-MM-DD'` strings. */
 export const dates =
-  <M, A = {}>(field: FieldName<M, A>, kind: 'year' | 'month' | 'week' | 'day', order: 'ASC' | 'DESC' = 'ASC') =>
-  (qs: QuerySet<M, unknown, A>): QuerySet<M, string, A> =>
+  <const K extends string>(field: K, kind: 'year' | 'month' | 'week' | 'day', order: 'ASC' | 'DESC' = 'ASC') =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K, FieldName<M, A>, 'field'>): QuerySet<M, string, A> =>
     cloneWith(qs, {
       select: freeze({ kind: 'dates', field, trunc: kind, datetime: false, desc: order === 'DESC' }),
     }) as never
 
 /** The distinct datetimes of a datetime field truncated to `kind`, as `Date`s. */
 export const datetimes =
-  <M, A = {}>(
-    field: FieldName<M, A>,
+  <const K extends string>(
+    field: K,
     kind: 'year' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second',
     order: 'ASC' | 'DESC' = 'ASC',
   ) =>
-  (qs: QuerySet<M, unknown, A>): QuerySet<M, Date, A> =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K, FieldName<M, A>, 'field'>): QuerySet<M, Date, A> =>
     cloneWith(qs, {
       select: freeze({ kind: 'dates', field, trunc: kind, datetime: true, desc: order === 'DESC' }),
     }) as never

@@ -9,7 +9,7 @@ import { DoesNotExist, FieldError, MultipleObjectsReturned } from './errors.js'
 import { effect, unwrap } from './effect.js'
 import { Expression } from './expressions.js'
 import type { AnyModel } from './model.js'
-import { type AnyQuerySet, filter, orderBy, type QuerySet, type ResultOf, reverse, slice } from './queryset.js'
+import { type AnyQuerySet, type CheckConditions, filter, orderBy, type QuerySet, type ResultOf, reverse, slice } from './queryset.js'
 import { validateValue } from './validation.js'
 import type { Condition } from './where.js'
 import { deleteCollected } from './collector.js'
@@ -71,13 +71,13 @@ export const toArray = <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q>[]> =>
  * @example pipe(Post.objects, get({ pk: 1 }))
  */
 export const get =
-  <Q extends AnyQuerySet>(...conds: readonly (Condition | Parameters<typeof filter<NonNullable<Q['_M']>>>[0])[]) =>
-  (qs: Q): Effect<ResultOf<Q>> =>
+  <const C extends readonly Condition[]>(...conds: C) =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckConditions<M, A, C[number]>): Effect<R> =>
     effect(async (db) => {
-      let q: AnyQuerySet = conds.length ? filter(...(conds as Condition[]))(qs) : qs
+      let q: AnyQuerySet = conds.length ? filter(...(conds as readonly Condition[]))(qs as never) : (qs as AnyQuerySet)
       if (q.low === 0 && q.high === null) q = slice(0, MAX_GET_RESULTS)(orderBy()(q))
       const rows = await fetchRows(db, q)
-      if (rows.length === 1) return rows[0] as ResultOf<Q>
+      if (rows.length === 1) return rows[0] as R
       if (rows.length === 0) throw new DoesNotExist(qs.model.name)
       throw new MultipleObjectsReturned(qs.model.name, rows.length >= MAX_GET_RESULTS ? 'more' : rows.length)
     })
@@ -114,13 +114,13 @@ const latestBy = (qs: AnyQuerySet, fields: readonly string[], desc: boolean): An
 export const earliest =
   (...fields: readonly string[]) =>
   <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q>> =>
-    effect((db) => unwrap(db, get<Q>()(latestBy(qs, fields, false) as Q)))
+    effect((db) => unwrap(db, get()(latestBy(qs, fields, false)) as Effect<ResultOf<Q>>))
 
 /** The latest row by `fields` (or Meta `getLatestBy`); DoesNotExist when empty. */
 export const latest =
   (...fields: readonly string[]) =>
   <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q>> =>
-    effect((db) => unwrap(db, get<Q>()(latestBy(qs, fields, true) as Q)))
+    effect((db) => unwrap(db, get()(latestBy(qs, fields, true)) as Effect<ResultOf<Q>>))
 
 interface CountPlan extends Plan {
   readonly empty: boolean

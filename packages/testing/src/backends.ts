@@ -1,0 +1,32 @@
+// The backends the behavioural suite runs on. SQLite always (in memory); PostgreSQL and MariaDB/MySQL
+// whenever they answer (FJORD_REQUIRE_SERVERS=1 makes "not reachable" a failure); Oracle where
+// FJORD_ORACLE_URL is set. Each vitest worker gets its own schema or database.
+import type { Db, Features } from '@fjord/core'
+import { sqlite } from '@fjord/sqlite'
+
+export interface Backend {
+  readonly name: 'sqlite' | 'postgres' | 'mysql' | 'oracle'
+  /** A fresh, empty database (schema) for one test file or test; close it when done. */
+  connect(): Promise<Db>
+  /** Why this backend is not available here, or undefined when it is. */
+  unavailable(): Promise<string | undefined>
+}
+
+/** A number unique to this vitest worker (and this process). */
+export const workerId = (): string => process.env.VITEST_POOL_ID ?? process.env.VITEST_WORKER_ID ?? String(process.pid)
+
+const sqliteBackend: Backend = {
+  name: 'sqlite',
+  connect: async () => sqlite({ filename: ':memory:' }),
+  unavailable: async () => undefined,
+}
+
+/** Server backends register here (see postgres.ts, mysql.ts, oracle.ts beside this file). */
+export const serverBackends: Backend[] = []
+
+export const requireServers = (): boolean => process.env.FJORD_REQUIRE_SERVERS === '1'
+
+/** Every backend to run on: SQLite, and the servers that answer. */
+export const allBackends = (): readonly Backend[] => [sqliteBackend, ...serverBackends]
+
+export type { Db, Features }

@@ -129,8 +129,14 @@ export type SpecOf<T, C extends Category, O, ForceOptional extends boolean = fal
   readonly category: C
 }
 
-const make = <S extends FieldSpec>(type: FieldType, category: Category, options: object): Field<S> =>
-  Object.freeze({ _tag: 'Field', type, category, options: Object.freeze({ ...options }) }) as Field<S>
+const make = <S extends FieldSpec>(type: FieldType, category: Category, options: object, relation?: RelationInfo): Field<S> =>
+  Object.freeze({
+    _tag: 'Field',
+    type,
+    category,
+    options: Object.freeze({ ...options }),
+    ...(relation ? { relation: Object.freeze({ ...relation }) } : {}),
+  }) as Field<S>
 
 export interface CharOptions extends BaseOptions<string> {
   readonly maxLength: number

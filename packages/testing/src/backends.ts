@@ -21,8 +21,11 @@ const sqliteBackend: Backend = {
   unavailable: async () => undefined,
 }
 
-/** Server backends register here (see postgres.ts, mysql.ts, oracle.ts beside this file). */
+/** Server backends register here (see backend-*.ts beside this file). */
 export const serverBackends: Backend[] = []
+export const registerBackend = (b: Backend): void => {
+  if (!serverBackends.some((x) => x.name === b.name)) serverBackends.push(b)
+}
 
 export const requireServers = (): boolean => process.env.FJORD_REQUIRE_SERVERS === '1'
 

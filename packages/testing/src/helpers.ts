@@ -2,6 +2,9 @@
 import { type AnyModel, type Db, type QueryEvent } from '@fjord/core'
 import { createTables, dropTables } from '@fjord/migrate'
 import { afterAll, beforeAll, describe } from 'vitest'
+import './backend-postgres.js'
+import './backend-mysql.js'
+import './backend-oracle.js'
 import { allBackends, type Backend, requireServers } from './backends.js'
 
 /** Statements a function sends (transaction statements included, with their kind). */

@@ -1,4 +1,7 @@
-export { allBackends, requireServers, serverBackends, workerId } from './backends.js'
+import './backend-postgres.js'
+import './backend-mysql.js'
+import './backend-oracle.js'
+export { allBackends, registerBackend, requireServers, serverBackends, workerId } from './backends.js'
 export type { Backend } from './backends.js'
 export { captureQueries, countQueries, describeEachBackend, truncate } from './helpers.js'
 export type { BackendContext } from './helpers.js'

@@ -1,0 +1,2 @@
+// The mysql backend for the suite: registered here once @fjord/mysql exists.
+export {}

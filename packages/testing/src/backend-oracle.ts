@@ -1,0 +1,2 @@
+// The oracle backend for the suite: registered here once @fjord/oracle exists.
+export {}

@@ -1,0 +1,2 @@
+// The postgres backend for the suite: registered here once @fjord/postgres exists.
+export {}

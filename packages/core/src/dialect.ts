@@ -99,6 +99,8 @@ export interface Operations {
   readonly lookups?: Readonly<Partial<Record<string, LookupSql>>>
   /** Functions this backend compiles differently (by name: `Concat`, `Length`, `Greatest`, …). */
   readonly functions?: Readonly<Partial<Record<string, (args: readonly Sql[], options: Readonly<Record<string, unknown>>) => Sql>>>
+  /** The bound value of a pattern lookup, when this backend matches some of them without LIKE (SQLite's GLOB). */
+  readonly patternValue?: (lookup: string, value: string) => string | undefined
   /** Escape a value for a LIKE pattern (default: backslash before `%`, `_`, `\`). */
   readonly escapeLike?: (value: string) => string
   /** `EXTRACT`-style date part, numbered as Django numbers it. */

@@ -32,8 +32,6 @@ const regex = (pattern: string, flags: string): RegExp => {
 /** Set a connection up as Fjord expects: foreign keys on, case-sensitive LIKE, regex functions. */
 export const prepareConnection = (database: Database.Database, options: SqliteOptions = {}): void => {
   database.pragma('foreign_keys = ON')
-  // LIKE is case-sensitive; the i… lookups compare UPPER() of both sides.
-  database.pragma('case_sensitive_like = ON')
   database.pragma(`busy_timeout = ${options.busyTimeout ?? 5000}`)
   if (database.name !== ':memory:' && database.name !== '' && !options.readonly) database.pragma('journal_mode = WAL')
   const test = (flags: string) => (pattern: unknown, value: unknown) =>

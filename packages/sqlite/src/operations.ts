@@ -29,7 +29,12 @@ const decimalString = (v: unknown, places: number | undefined): string => {
 }
 
 export const sqliteOperations: Operations = {
+  // LIKE is case-insensitive in SQLite; the case-sensitive pattern lookups use GLOB, whose
+  // wildcards in the value are escaped as one-character classes.
   lookups: {
+    contains: (l, r) => sql`${l} GLOB ${r}`,
+    startswith: (l, r) => sql`${l} GLOB ${r}`,
+    endswith: (l, r) => sql`${l} GLOB ${r}`,
     regex: (l, r) => sql`${l} REGEXP ${r}`,
     iregex: (l, r) => sql`fjord_iregexp(${r}, ${l})`,
   },
@@ -43,6 +48,13 @@ export const sqliteOperations: Operations = {
     Variance: () => {
       throw new Error('Variance is not available on SQLite.')
     },
+  },
+  patternValue(lookup, value) {
+    const glob = value.replace(/[*?[]/g, (c) => `[${c}]`)
+    if (lookup === 'contains') return `*${glob}*`
+    if (lookup === 'startswith') return `${glob}*`
+    if (lookup === 'endswith') return `*${glob}`
+    return undefined
   },
   datePart(part, lhs) {
     switch (part) {

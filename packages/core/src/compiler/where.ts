@@ -345,8 +345,8 @@ const applyLookup = (scope: Scope, def: LookupDef, lhs: Compiled, value: unknown
         if (typeof value !== 'string') {
           throw new FieldError(`The value of '${key}' must be a string (got ${typeof value}).`)
         }
-        const escaped = (ops.escapeLike ?? escapeLike)(value)
-        rhs = ctx.param(def.rhs.wrap(escaped))
+        const custom = ops.patternValue?.(def.name, value)
+        rhs = ctx.param(custom ?? def.rhs.wrap((ops.escapeLike ?? escapeLike)(value)))
         break
       }
       case 'string':

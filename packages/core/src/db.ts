@@ -1,6 +1,6 @@
 // The Db handle: a driver, a dialect, listeners, and the plan cache. Effects read it from their environment.
-import type { Either } from 'fp-ts/Either'
-import type { ReaderTaskEither } from 'fp-ts/ReaderTaskEither'
+import type { Either } from 'fp-ts/lib/Either.js'
+import type { ReaderTaskEither } from 'fp-ts/lib/ReaderTaskEither.js'
 import { DummyDriver, Kysely } from 'kysely'
 import type { Connection, Dialect, Driver, ExecOptions, ExecResult, IsolationLevel } from './dialect.js'
 import { DatabaseError, type OrmError, isOrmError } from './errors.js'

@@ -1,6 +1,9 @@
 // @fjord/core: models, fields, QuerySets, lookups, expressions, terminals, errors, the Db handle and
 // the Dialect contract.
 
+// fp-ts's pipe and flow, re-exported so apps can compose QuerySets under plain Node ESM too
+export { flow, pipe } from 'fp-ts/lib/function.js'
+
 // models and fields
 export { f, makeField } from './fields.js'
 export type { AnyField, BaseOptions, Category, Field, FieldSpec, FieldType, OnDelete, RelationInfo } from './fields.js'

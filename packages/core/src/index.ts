@@ -6,7 +6,7 @@ export { flow, pipe } from 'fp-ts/lib/function.js'
 
 // models and fields
 export { f, makeField } from './fields.js'
-export type { AnyField, BaseOptions, Category, Field, FieldSpec, FieldType, OnDelete, RelationInfo } from './fields.js'
+export type { AnyField, BaseOptions, Category, Field, FieldSpec, FieldType, OnDelete, RelationInfo, SpecOf } from './fields.js'
 export { defaultQueryName, fieldOwner, model, registerSchemaHook, schema } from './model.js'
 export type {
   AnyModel,

@@ -1,5 +1,6 @@
 // Instance operations: create, save, refresh, deleteRow, bulk writes, getOrCreate, updateOrCreate.
 import { sql } from 'kysely'
+import { modelId } from './compiler/context.js'
 import { bindParams, makeHydrator, type Plan, planFor, toPlanSql } from './compiler/plan.js'
 import type { Reader } from './compiler/select.js'
 import type { Db, Effect } from './db.js'
@@ -117,7 +118,7 @@ interface InsertPlan extends Plan {
 /** INSERT of `rows` rows of these columns, returning the primary key where the backend can. */
 const insertPlan = (db: Db, model: AnyModel, fields: readonly BoundField[], rows: number, conflict?: ConflictOptions) =>
   planFor<InsertPlan>(db, (ctx) => {
-    ctx.k(`I${model.name}:${fields.map((f) => f.column).join(',')}x${rows}${conflict ? JSON.stringify(conflict) : ''}`)
+    ctx.k(`I${modelId(model)}:${fields.map((f) => f.column).join(',')}x${rows}${conflict ? JSON.stringify(conflict) : ''}`)
     return () => {
       const pk = model.meta.pk
       const returning = db.dialect.features.canReturnRowsFromInsert && !conflict?.ignore

@@ -1,0 +1,171 @@
+// PostgreSQL's vendor operations: native booleans, uuid, jsonb and bytea; date parts through EXTRACT
+// in UTC; int8 and numeric read as text so that nothing is rounded on the way in.
+import { DatabaseError, type FieldType, type Operations, type OutputType, type Sql } from '@fjord/core'
+import { sql } from 'kysely'
+import { formatDuration } from './types.js'
+
+const utc = (lhs: Sql, type: FieldType | OutputType): Sql => (type === 'dateTime' ? sql`(${lhs} AT TIME ZONE 'UTC')` : lhs)
+
+const extract = (field: string, lhs: Sql, type: FieldType | OutputType): Sql => sql`EXTRACT(${sql.raw(field)} FROM ${utc(lhs, type)})::integer`
+
+const isInteger = (t: string) =>
+  t === 'integer' ||
+  t === 'smallInteger' ||
+  t === 'positiveInteger' ||
+  t === 'positiveSmallInteger' ||
+  t === 'positiveBigInteger' ||
+  t === 'auto' ||
+  t === 'bigAuto' ||
+  t === 'foreignKey' ||
+  t === 'oneToOne'
+
+/** An int8 (read as text) as a number, refusing values a number can't hold exactly. */
+const safeNumber = (v: unknown): unknown => {
+  if (typeof v !== 'string') return typeof v === 'bigint' ? safeNumber(v.toString()) : v
+  const n = Number(v)
+  if (!Number.isSafeInteger(n) && Number.isInteger(n)) {
+    throw new DatabaseError(`The integer ${v} is past Number.MAX_SAFE_INTEGER; use a bigInteger field to read it exactly.`)
+  }
+  return n
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+const isoDate = (d: Date): string => `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
+
+/** Like patterns compare text: uuid (and any other type) is cast, as Django does. */
+const asText = (lhs: Sql): Sql => sql`(${lhs})::text`
+const like = (l: Sql, r: Sql) => sql`${asText(l)} LIKE ${r} ESCAPE '\\'`
+const ilike = (l: Sql, r: Sql) => sql`UPPER(${asText(l)}) LIKE UPPER(${r}) ESCAPE '\\'`
+
+const CAST: Record<OutputType, string> = {
+  char: 'varchar',
+  text: 'text',
+  integer: 'integer',
+  bigInteger: 'bigint',
+  float: 'double precision',
+  decimal: 'numeric',
+  boolean: 'boolean',
+  date: 'date',
+  dateTime: 'timestamp with time zone',
+  time: 'time',
+  duration: 'interval',
+  json: 'jsonb',
+}
+
+const decimalString = (v: unknown, places: number | undefined): string => {
+  if (typeof v === 'string') return v
+  const n = Number(v)
+  return places === undefined ? String(n) : n.toFixed(places)
+}
+
+export const postgresOperations: Operations = {
+  lookups: {
+    iexact: ilike,
+    contains: like,
+    icontains: ilike,
+    startswith: like,
+    istartswith: ilike,
+    endswith: like,
+    iendswith: ilike,
+    regex: (l, r) => sql`${asText(l)} ~ ${r}`,
+    iregex: (l, r) => sql`${asText(l)} ~* ${r}`,
+  },
+  functions: {
+    // CONCAT takes "any": a bare parameter would have no type. Django casts each part to text too.
+    Concat: (args) => sql`(${sql.join(
+      args.map((a) => sql`COALESCE((${a})::text, '')`),
+      sql` || `,
+    )})`,
+  },
+  datePart(part, lhs, type) {
+    switch (part) {
+      case 'year':
+        return extract('YEAR', lhs, type)
+      case 'isoYear':
+        return extract('ISOYEAR', lhs, type)
+      case 'month':
+        return extract('MONTH', lhs, type)
+      case 'day':
+        return extract('DAY', lhs, type)
+      case 'week':
+        return extract('WEEK', lhs, type)
+      case 'weekDay':
+        return sql`(${extract('DOW', lhs, type)} + 1)`
+      case 'isoWeekDay':
+        return extract('ISODOW', lhs, type)
+      case 'quarter':
+        return extract('QUARTER', lhs, type)
+      case 'hour':
+        return extract('HOUR', lhs, type)
+      case 'minute':
+        return extract('MINUTE', lhs, type)
+      case 'second':
+        // EXTRACT(SECOND) has the fraction; a cast would round 4.9 up to 5.
+        return sql`FLOOR(EXTRACT(SECOND FROM ${utc(lhs, type)}))::integer`
+    }
+  },
+  dateTrunc(kind, lhs, type) {
+    if (kind === 'date') return postgresOperations.dateCast(lhs)
+    if (kind === 'time') return postgresOperations.timeCast(lhs)
+    const k = sql.lit(kind)
+    if (type === 'dateTime') return sql`(DATE_TRUNC(${k}, ${lhs} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`
+    if (type === 'time') return sql`(DATE_TRUNC(${k}, ${lhs}::interval))::time`
+    return sql`(DATE_TRUNC(${k}, ${lhs}))::date`
+  },
+  dateCast: (lhs) => sql`(${lhs} AT TIME ZONE 'UTC')::date`,
+  timeCast: (lhs) => sql`(${lhs} AT TIME ZONE 'UTC')::time`,
+  cast: (lhs, type) => sql`CAST(${lhs} AS ${sql.raw(CAST[type] ?? 'text')})`,
+  toDb(type, v) {
+    if (v === null || v === undefined) return null
+    switch (type) {
+      case 'boolean':
+        return Boolean(v)
+      case 'dateTime':
+        return v instanceof Date ? v.toISOString() : v
+      case 'date':
+        return v instanceof Date ? isoDate(v) : v
+      case 'decimal':
+      case 'bigInteger':
+        return typeof v === 'string' ? v : String(v)
+      case 'json':
+        return JSON.stringify(v)
+      case 'duration':
+        return typeof v === 'number' ? formatDuration(v) : v
+      case 'binary':
+        return v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v
+      default:
+        if (typeof v === 'bigint') return v.toString()
+        if (v instanceof Date) return v.toISOString()
+        return v
+    }
+  },
+  fromDb(type, v, field) {
+    if (v === null || v === undefined) return null
+    return postgresOperations.converter!(type, field)?.(v) ?? v
+  },
+  converter(type, field) {
+    const t = type as FieldType | OutputType
+    if (t === 'bigInteger') return (v) => (v === null ? null : typeof v === 'bigint' ? v : BigInt(v as string | number))
+    if (isInteger(t)) return (v) => (v === null ? null : safeNumber(v))
+    if (t === 'float') return (v) => (typeof v === 'string' ? Number(v) : v)
+    if (t === 'decimal') {
+      const places = field?.field.options.decimalPlaces
+      return (v) => (v === null ? null : decimalString(v, places))
+    }
+    if (t === 'date') return (v) => (v === null ? null : v instanceof Date ? isoDate(v) : String(v).slice(0, 10))
+    if (t === 'dateTime') return (v) => (v === null || v instanceof Date ? v : new Date(String(v)))
+    if (t === 'duration') return (v) => (typeof v === 'string' ? Number(v) : v)
+    if (t === 'binary') return (v) => (v === null ? null : Buffer.isBuffer(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : v)
+    if (t === 'boolean') return (v) => (typeof v === 'boolean' || v === null ? v : v === 1 || v === '1' || v === 't' || v === 'true')
+    return null
+  },
+  random: () => sql`RANDOM()`,
+  insertConflict(q, conflict) {
+    if (conflict.ignore) return q.onConflict((oc) => oc.doNothing()) as typeof q
+    const u = conflict.update!
+    return q.onConflict((oc) =>
+      oc.columns(u.uniqueColumns as string[]).doUpdateSet(Object.fromEntries(u.updateColumns.map((c) => [c, sql.ref(`excluded.${c}`)]))),
+    ) as typeof q
+  },
+  explain: (text) => `EXPLAIN ${text}`,
+}

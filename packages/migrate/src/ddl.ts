@@ -116,19 +116,20 @@ const columnDef = (db: Db, model: AnyModel, bf: BoundField, quote: (s: string) =
 
 /** Order models so that targets of foreign keys come first; the rest (cycles) keep their order. */
 const dependencyOrder = (models: readonly AnyModel[]): AnyModel[] => {
-  const names = new Set(models.map((m) => m.name))
+  // By identity, not by name: two schemas may each have a model of the same name.
+  const given = new Set(models)
   const out: AnyModel[] = []
-  const done = new Set<string>()
-  const visiting = new Set<string>()
+  const done = new Set<AnyModel>()
+  const visiting = new Set<AnyModel>()
   const visit = (m: AnyModel) => {
-    if (done.has(m.name) || visiting.has(m.name)) return
-    visiting.add(m.name)
+    if (done.has(m) || visiting.has(m)) return
+    visiting.add(m)
     for (const bf of m.meta.concreteFields) {
       const t = targetOf(m, bf)
-      if (t && t !== m && names.has(t.name)) visit(t)
+      if (t && t !== m && given.has(t)) visit(t)
     }
-    visiting.delete(m.name)
-    done.add(m.name)
+    visiting.delete(m)
+    done.add(m)
     out.push(m)
   }
   for (const m of models) visit(m)

@@ -188,9 +188,9 @@ export const f = {
   binary: <const O extends BaseOptions<Uint8Array> = {}>(o: O = {} as O) =>
     make<SpecOf<Uint8Array, 'binary', O>>('binary', 'binary', o),
   auto: <const O extends IntOptions = {}>(o: O = {} as O) =>
-    make<SpecOf<number, 'number', O, true>>('auto', 'number', { primaryKey: true, ...o }),
+    make<SpecOf<number, 'number', O & { readonly primaryKey: true }, true>>('auto', 'number', { primaryKey: true, ...o }),
   bigAuto: <const O extends IntOptions = {}>(o: O = {} as O) =>
-    make<SpecOf<number, 'number', O, true>>('bigAuto', 'number', { primaryKey: true, ...o }),
+    make<SpecOf<number, 'number', O & { readonly primaryKey: true }, true>>('bigAuto', 'number', { primaryKey: true, ...o }),
 } as const
 
 /** Build a field descriptor of any type; used by other packages (relations) to add field kinds. */

@@ -50,3 +50,12 @@ export function shortenIdentifier(name: string, maxLength = ORACLE_LEGACY_IDENTI
 export function upperIdentifier(name: string): string {
   return name.toUpperCase()
 }
+
+/**
+ * A quoted identifier as Fjord's Oracle compiler writes it: shortened to `maxLength`
+ * bytes when given (so DDL and queries agree on long names), embedded quotes doubled.
+ */
+export function quoteIdentifier(name: string, maxLength?: number): string {
+  const short = maxLength === undefined ? name : shortenIdentifier(name, maxLength)
+  return `"${short.replace(/"/g, '""')}"`
+}

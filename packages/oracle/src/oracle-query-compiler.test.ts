@@ -1,8 +1,9 @@
 import { type Compilable, createQueryId, DummyDriver, IdentifierNode, Kysely, RawNode, sql } from 'kysely'
 import { describe, expect, test } from 'vitest'
+import { shortenIdentifier } from './identifiers.js'
 import { OracleAdapter } from './oracle-dialect.js'
 import { OracleIntrospector } from './oracle-introspector.js'
-import { OracleQueryCompiler, OutBind } from './oracle-query-compiler.js'
+import { OracleQueryCompiler, type OracleQueryCompilerOptions, OutBind } from './oracle-query-compiler.js'
 
 const db = new Kysely<any>({
   dialect: {
@@ -12,6 +13,17 @@ const db = new Kysely<any>({
     createIntrospector: (k) => new OracleIntrospector(k),
   },
 })
+
+function kyselyWith(options: OracleQueryCompilerOptions) {
+  return new Kysely<any>({
+    dialect: {
+      createDriver: () => new DummyDriver(),
+      createQueryCompiler: () => new OracleQueryCompiler(options),
+      createAdapter: () => new OracleAdapter(),
+      createIntrospector: (k) => new OracleIntrospector(k),
+    },
+  })
+}
 
 function compiled(query: Compilable) {
   const { sql, parameters } = query.compile()
@@ -95,6 +107,28 @@ describe('select', () => {
   })
 })
 
+describe('set operations and identifiers', () => {
+  test('except becomes MINUS, which every Oracle version knows', () => {
+    const query = db.selectFrom('a').select('id').except(db.selectFrom('b').select('id'))
+    expect(compiled(query).sql).toBe('select "id" from "a" minus select "id" from "b"')
+    const all = db.selectFrom('a').select('id').exceptAll(db.selectFrom('b').select('id'))
+    expect(compiled(all).sql).toBe('select "id" from "a" minus all select "id" from "b"')
+  })
+
+  test('identifiers longer than maxIdentifierLength are shortened the same way everywhere', () => {
+    const short = kyselyWith({ maxIdentifierLength: 30 })
+    const table = 'a_table_name_that_is_far_too_long'
+    const column = 'a_column_name_that_is_far_too_long'
+    const query = short.selectFrom(table).select(`${table}.${column}`).where('id', '=', 1)
+    const t = shortenIdentifier(table)
+    const c = shortenIdentifier(column)
+    expect(t).toHaveLength(30)
+    expect(compiled(query).sql).toBe(`select "${t}"."${c}" from "${t}" where "id" = :1`)
+    // Without the option, names pass unchanged.
+    expect(compiled(db.selectFrom(table).select('id')).sql).toBe(`select "id" from "${table}"`)
+  })
+})
+
 describe('insert', () => {
   test('returning uses RETURNING … INTO with out-bind markers', () => {
     const query = db.insertInto('person').values({ name: 'Ada', active: true }).returning(['id', 'name as label'])
@@ -127,11 +161,33 @@ describe('insert', () => {
     expect(compiled(db.insertInto('person').values({})).sql).toBe('insert into "person" ("id") values (default)')
   })
 
-  test('several rows become INSERT … SELECT … FROM dual UNION ALL', () => {
-    expect(compiled(db.insertInto('person').values([{ name: 'a' }, { name: 'b' }]))).toEqual({
-      sql: 'insert into "person" ("name") select :1 from dual union all select :2 from dual',
+  test('several rows become INSERT … SELECT * FROM (SELECT … FROM dual UNION ALL …)', () => {
+    // The derived table keeps an identity column's NEXTVAL away from UNION (ORA-02287);
+    // the first row's aliases keep `select *` unambiguous when values repeat (ORA-00918).
+    expect(compiled(db.insertInto('person').values([{ name: 'a', age: 1 }, { name: 'b', age: 1 }]))).toEqual({
+      sql: 'insert into "person" ("name", "age") select * from (select :1 c0, :2 c1 from dual union all select :3, :4 from dual)',
+      parameters: ['a', 1, 'b', 1],
+    })
+  })
+
+  test('a multi-row insert with RETURNING is refused, or runs without it when told to omit it', () => {
+    const rows = [{ name: 'a' }, { name: 'b' }]
+    expect(() => db.insertInto('person').values(rows).returning('id').compile()).toThrow(/multi-row/)
+    const omitting = kyselyWith({ multiRowReturning: 'omit' })
+    expect(compiled(omitting.insertInto('person').values(rows).returning('id'))).toEqual({
+      sql: 'insert into "person" ("name") select * from (select :1 c0 from dual union all select :2 from dual)',
       parameters: ['a', 'b'],
     })
+    // One row still returns.
+    expect(compiled(omitting.insertInto('person').values(rows[0]).returning('id')).sql).toBe(
+      'insert into "person" ("name") values (:1) returning "id" into :2',
+    )
+  })
+
+  test('an empty insert sets the returned column to DEFAULT', () => {
+    expect(compiled(db.insertInto('person').defaultValues().returning(sql.ref('pk').as('pk'))).sql).toBe(
+      'insert into "person" ("pk") values (default) returning "pk" into :1',
+    )
   })
 })
 

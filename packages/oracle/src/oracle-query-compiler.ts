@@ -20,6 +20,7 @@ import {
   type RootOperationNode,
   SelectAllNode,
   type SelectQueryNode,
+  type SetOperationNode,
   TableNode,
   UpdateQueryNode,
   UsingNode,
@@ -27,6 +28,7 @@ import {
   ValueNode,
   ValuesNode,
 } from 'kysely'
+import { shortenIdentifier } from './identifiers.js'
 
 export type OutBindType = 'number' | 'string' | 'date' | 'buffer'
 
@@ -49,8 +51,23 @@ export interface OracleQueryCompilerOptions {
    * anything else comes back as a string.
    */
   returningType?: (column: string) => OutBindType
-  /** Column used for `insert … default values`, which Oracle lacks. Default `id`. */
+  /**
+   * Column used for `insert … default values`, which Oracle lacks. Default: the
+   * first returned column when the insert has RETURNING, else `id`.
+   */
   defaultValuesColumn?: string
+  /**
+   * Shorten identifiers longer than this many bytes (30 before 12.2, 128 after) with
+   * `shortenIdentifier`, as Django's `quote_name` does, so long table and column
+   * names are the same in DDL and in queries. Default: no shortening.
+   */
+  maxIdentifierLength?: number
+  /**
+   * Oracle cannot return rows from a multi-row insert. `'error'` (the default)
+   * refuses it; `'omit'` drops the RETURNING clause, so the insert runs and
+   * returns no rows (what an ORM wants for a bulk insert).
+   */
+  multiRowReturning?: 'error' | 'omit'
 }
 
 export const defaultReturningType = (column: string): OutBindType =>
@@ -63,12 +80,16 @@ const PLSQL_BLOCK = /^\s*(begin|declare|create\s+(or\s+replace\s+)?(editionable\
 
 export class OracleQueryCompiler extends DefaultQueryCompiler {
   readonly #returningType: (column: string) => OutBindType
-  readonly #defaultValuesColumn: string
+  readonly #defaultValuesColumn: string | undefined
+  readonly #maxIdentifierLength: number | undefined
+  readonly #multiRowReturning: 'error' | 'omit'
 
   constructor(options: OracleQueryCompilerOptions = {}) {
     super()
     this.#returningType = options.returningType ?? defaultReturningType
-    this.#defaultValuesColumn = options.defaultValuesColumn ?? 'id'
+    this.#defaultValuesColumn = options.defaultValuesColumn
+    this.#maxIdentifierLength = options.maxIdentifierLength
+    this.#multiRowReturning = options.multiRowReturning ?? 'error'
   }
 
   /**
@@ -81,6 +102,16 @@ export class OracleQueryCompiler extends DefaultQueryCompiler {
     if (PLSQL_BLOCK.test(compiled.sql)) return compiled
     const sql = compiled.sql.replace(/[\s;]+$/, '')
     return sql === compiled.sql ? compiled : Object.freeze({ ...compiled, sql })
+  }
+
+  protected override sanitizeIdentifier(identifier: string): string {
+    const max = this.#maxIdentifierLength
+    return super.sanitizeIdentifier(max === undefined ? identifier : shortenIdentifier(identifier, max))
+  }
+
+  protected override visitSetOperation(node: SetOperationNode): void {
+    // EXCEPT only arrived in 21c; MINUS means the same on every version.
+    super.visitSetOperation(node.operator === 'except' ? { ...node, operator: 'minus' as SetOperationNode['operator'] } : node)
   }
 
   protected override getCurrentParameterPlaceholder(): string {
@@ -153,16 +184,31 @@ export class OracleQueryCompiler extends DefaultQueryCompiler {
     const noRows = !node.values || (ValuesNode.is(node.values) && node.values.values.every((r) => r.values.length === 0))
     const empty = node.defaultValues || (node.columns?.length === 0 && noRows)
     if (!empty) {
-      super.visitInsertQuery(node)
+      const multiRow = node.values !== undefined && ValuesNode.is(node.values) && node.values.values.length > 1
+      if (multiRow && node.returning && this.#multiRowReturning === 'omit') {
+        super.visitInsertQuery({ ...node, returning: undefined })
+      } else {
+        super.visitInsertQuery(node)
+      }
       return
     }
     // Oracle has no DEFAULT VALUES; setting one column to DEFAULT is equivalent.
+    const column = this.#defaultValuesColumn ?? (node.returning && this.#firstReturnedName(node.returning)) ?? 'id'
     super.visitInsertQuery({
       ...node,
       defaultValues: false,
-      columns: [ColumnNode.create(this.#defaultValuesColumn)],
+      columns: [ColumnNode.create(column)],
       values: ValuesNode.create([ValueListNode.create([DefaultInsertValueNode.create()])]),
     })
+  }
+
+  #firstReturnedName(node: ReturningNode): string | undefined {
+    const first = node.selections[0]?.selection
+    if (!first) return undefined
+    if (AliasNode.is(first) && IdentifierNode.is(first.alias)) return first.alias.name
+    if (ReferenceNode.is(first) && ColumnNode.is(first.column)) return first.column.column.name
+    if (ColumnNode.is(first)) return first.column.name
+    return undefined
   }
 
   protected override visitValues(node: ValuesNode): void {
@@ -171,24 +217,29 @@ export class OracleQueryCompiler extends DefaultQueryCompiler {
       return
     }
     // Multi-row VALUES exists only on 23ai; INSERT … SELECT … FROM dual UNION ALL works everywhere.
+    // The union sits in a derived table because an identity column's NEXTVAL is not allowed
+    // next to UNION (ORA-02287), and the first row's columns are named so that equal values
+    // never make `select *` ambiguous (ORA-00918).
     const parent = this.parentNode as InsertQueryNode | undefined
-    if (parent?.returning) throw new Error('Oracle cannot use RETURNING with a multi-row insert')
+    if (parent?.returning && this.#multiRowReturning === 'error') {
+      throw new Error('Oracle cannot use RETURNING with a multi-row insert')
+    }
+    this.append('select * from (')
     node.values.forEach((row, i) => {
       if (i > 0) this.append(' union all ')
       this.append('select ')
-      if (PrimitiveValueListNode.is(row)) {
-        row.values.forEach((value, j) => {
-          if (j > 0) this.append(', ')
-          this.appendValue(value)
-        })
-      } else {
-        if (row.values.some((v) => DefaultInsertValueNode.is(v))) {
+      const items: readonly unknown[] = row.values
+      items.forEach((item, j) => {
+        if (j > 0) this.append(', ')
+        if (PrimitiveValueListNode.is(row)) this.appendValue(item)
+        else if (DefaultInsertValueNode.is(item as OperationNode)) {
           throw new Error('Oracle cannot use DEFAULT in a multi-row insert; give every row the same columns')
-        }
-        this.compileList(row.values)
-      }
+        } else this.visitNode(item as OperationNode)
+        if (i === 0) this.append(` c${j}`)
+      })
       this.append(' from dual')
     })
+    this.append(')')
   }
 
   protected override visitReturning(node: ReturningNode): void {

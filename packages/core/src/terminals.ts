@@ -130,7 +130,7 @@ interface CountPlan extends Plan {
 export const count = <Q extends AnyQuerySet>(qs: Q): Effect<number> =>
   effect(async (db) => {
     const { plan, values } = planFor<CountPlan>(db, (ctx) => {
-      const wrap = qs.low !== 0 || qs.high !== null || qs.distinct !== false || qs.compound !== null || qs.annotations.some((a) => a.select)
+      const wrap = qs.low !== 0 || qs.high !== null || qs.distinct !== false || qs.compound !== null || qs.select.kind === 'dates' || qs.annotations.some((a) => a.select)
       ctx.k(wrap ? 'count/w' : 'count')
       const parts = compileSelect(qs, ctx, null, wrap ? 'inner' : 'count')
       return () => {

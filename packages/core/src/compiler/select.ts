@@ -142,7 +142,7 @@ const selection = (qs: AnyQuerySet, scope: Scope, purpose: Purpose): { cols: Com
       for (const a of qs.annotations) if (a.select && !sel.fields.includes(a.name)) addName(a.name)
       return { cols, readers, groupByValues: true }
     case 'dates': {
-      ctx.k(`d${sel.field}:${sel.trunc}:${sel.datetime}`)
+      ctx.k(`d${sel.field}:${sel.trunc}:${sel.datetime}:${sel.desc ? 'D' : 'A'}`)
       const { compiled } = resolvePath(scope, sel.field.split('__'), sel.field)
       const type = sel.datetime ? 'dateTime' : 'date'
       const ops = ctx.dialect.ops
@@ -217,12 +217,20 @@ export const compileSelect = (qs: AnyQuerySet, ctx: Ctx, parent: Scope | null, p
     }
     if (hasAggregate && qs.order) for (const o of order) groupBy.push(() => sql`${stripDirection(o)}`)
   }
+  // dates()/datetimes(): distinct values ordered by themselves, NULLs left out, as Django's QuerySet.dates().
+  const dateSel = qs.select.kind === 'dates' ? qs.select : null
+  if (dateSel && purpose !== 'exists') {
+    const truncated = cols[0]
+    where.push({ frag: () => sql`${truncated.frag()} IS NOT NULL`, type: 'boolean', aggregate: false })
+    if (wantsOrder) order = [() => sql`1${sql.raw(dateSel.desc ? ' DESC' : ' ASC')}`]
+  }
+
 
   const ops = ctx.dialect.ops
   const limit = qs.high !== null ? ctx.param(qs.high - qs.low) : purpose === 'exists' ? ctx.param(1) : null
   const offset = qs.low > 0 ? ctx.param(qs.low) : null
   ctx.k(`/${limit ? 'L' : ''}${offset ? 'F' : ''}`)
-  const distinct = qs.distinct
+  const distinct = dateSel ? true : qs.distinct
   ctx.k(distinct === true ? 'D' : Array.isArray(distinct) ? `D${distinct.join(',')}` : '')
   const distinctOn: Frag[] = []
   if (Array.isArray(distinct) && distinct.length > 0) {

@@ -3,7 +3,7 @@
 import { sql } from 'kysely'
 import type { Sql } from '../dialect.js'
 import { FieldError, didYouMean } from '../errors.js'
-import { type AnyExpression, Expression, type ExprNode, type OutputType } from '../expressions.js'
+import { type AnyExpression, Expression, type ExprNode, type OutputType, type TruncKind } from '../expressions.js'
 import type { FieldType } from '../fields.js'
 import { categoryOf, escapeLike, type LookupDef, lookupApplies, lookupRegistry, transformRegistry } from '../lookups.js'
 import { type AnyModel, type BoundField, fieldOwner } from '../model.js'
@@ -466,6 +466,7 @@ export const compileExpr = (scope: Scope, expr: AnyExpression): Compiled => {
       return { frag: () => sql`(${a.frag()}${op}${b.frag()})`, type, aggregate: a.aggregate || b.aggregate, window: a.window || b.window }
     }
     case 'Func': {
+      if (n.fn === 'Extract' || n.fn === 'Trunc') return compileDateFunc(scope, n)
       ctx.k(`${n.fn}${n.distinct ? 'D' : ''}${n.options ? JSON.stringify(n.options) : ''}(`)
       if (n.aggregate && scope.annotations.size > 0) {
         for (const arg of n.args) assertNoAggregateRef(scope, arg)
@@ -549,6 +550,26 @@ export const compileExpr = (scope: Scope, expr: AnyExpression): Compiled => {
       return compiler(n.data, scope, (e) => compileExpr(scope, e))
     }
   }
+}
+
+/** Extract and Trunc need the argument's type, which only the dialect's date operations take. */
+const compileDateFunc = (scope: Scope, n: Extract<ExprNode, { kind: 'Func' }>): Compiled => {
+  const options = n.options ?? {}
+  scope.ctx.k(`${n.fn}${JSON.stringify(options)}(`)
+  const arg = compileExpr(scope, n.args[0])
+  scope.ctx.k(')')
+  if (n.fn === 'Extract') {
+    const part = String(options.part)
+    const t = transformRegistry.get(part)
+    if (!t || !lookupApplies(t, categoryOf(arg.type))) {
+      throw new FieldError(`Extract('${part}') is not available for ${arg.field ? `${arg.field.model}.${arg.field.name}` : 'this expression'} (${arg.type ?? 'unknown type'}).`)
+    }
+    return applyTransform(scope, arg, part)
+  }
+  const kind = options.kind as TruncKind
+  const ops = scope.ctx.dialect.ops
+  const type = n.output ?? (kind === 'date' ? 'date' : kind === 'time' ? 'time' : arg.type)
+  return { frag: () => ops.dateTrunc(kind, arg.frag(), arg.type as FieldType), type, aggregate: arg.aggregate }
 }
 
 const assertNoAggregateRef = (scope: Scope, arg: AnyExpression): void => {

@@ -23,7 +23,8 @@ export interface MetaOptions<F extends Fields = Fields> {
   readonly uniqueTogether?: readonly (readonly (keyof F & string)[])[]
   readonly indexes?: readonly Index[]
   readonly constraints?: readonly Constraint[]
-  readonly str?: (row: never) => string
+  /** How a row reads as text (Django's __str__); the row is typed from the model's fields. */
+  readonly str?: (row: Row<Model<string, WithId<F>>>) => string
   readonly getLatestBy?: string | readonly string[]
   readonly abstract?: boolean
   readonly verboseName?: string

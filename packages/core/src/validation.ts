@@ -29,7 +29,9 @@ const show = (v: unknown): string => {
 
 /** A valid calendar date? */
 const isRealDate = (y: number, m: number, d: number): boolean => {
-  const dt = new Date(Date.UTC(y, m - 1, d))
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
+  const dt = new Date(0)
+  dt.setUTCFullYear(y, m - 1, d)
   return dt.getUTCFullYear() === y && dt.getUTCMonth() === m - 1 && dt.getUTCDate() === d
 }
 

@@ -143,6 +143,8 @@ export interface ExecOptions {
   readonly returnsRows: boolean
   /** Read integers as bigint (a bigInteger column is in the result). */
   readonly bigints?: boolean
+  /** Column names are wanted (raw SQL hydrated by name). */
+  readonly columns?: boolean
 }
 
 /** One connection (or the pool, outside transactions). */
@@ -208,4 +210,6 @@ export interface SchemaOps {
   readonly inlineForeignKeys: boolean
   /** Foreign keys may be DEFERRABLE INITIALLY DEFERRED (default true; MySQL can't). */
   readonly deferrableForeignKeys?: boolean
+  /** Written after CREATE TABLE's closing parenthesis (MySQL: `ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`). */
+  readonly tableOptions?: string
 }

@@ -465,7 +465,7 @@ export const raw = <M extends AnyModel>(model: M, text: string, params: readonly
     if (pieces.length - 1 !== params.length) throw new FieldError(`raw(): ${pieces.length - 1} placeholders but ${params.length} parameters.`)
     const parts = pieces.flatMap((p, i) => (i < params.length ? [sql.raw(p), sql.val(params[i])] : [sql.raw(p)]))
     const compiled = sql.join(parts, sql``).compile(db.kysely)
-    const res = await db.execute(compiled.sql, compiled.parameters, { returnsRows: true })
+    const res = await db.execute(compiled.sql, compiled.parameters, { returnsRows: true, columns: true })
     const cols = res.columns ?? []
     const byColumn = new Map(model.meta.concreteFields.map((f) => [f.column, f]))
     const readers: Reader[] = cols.map((c) => {

@@ -9,7 +9,8 @@ import { DoesNotExist, FieldError, MultipleObjectsReturned } from './errors.js'
 import { effect, unwrap } from './effect.js'
 import { Expression } from './expressions.js'
 import type { AnyModel } from './model.js'
-import { type AnyQuerySet, type CheckConditions, filter, orderBy, type QuerySet, type ResultOf, reverse, slice } from './queryset.js'
+import { type AnyQuerySet, type CheckConditions, cloneWith, filter, orderBy, type QuerySet, type ResultOf, reverse, slice } from './queryset.js'
+import { fastShape, sameValues } from './compiler/fastpath.js'
 import { validateValue } from './validation.js'
 import type { Condition } from './where.js'
 import { deleteCollected } from './collector.js'
@@ -33,7 +34,20 @@ interface SelectPlan extends Plan {
   readonly empty: boolean
 }
 
-const selectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose = 'rows') =>
+/** Marks a fast key whose shape the fast path can't reproduce: always compile fully. */
+const SLOW = Object.freeze({ slow: true })
+
+const selectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose = 'rows'): { plan: SelectPlan; values: unknown[] } => {
+  const fast = fastShape(qs, db.dialect, `${purpose}>${shapeOf(qs)}`)
+  if (fast === null) return fullSelectPlan(db, qs, purpose)
+  const hit = db.plans.get(fast.key)
+  if (hit !== undefined && hit !== SLOW) return { plan: hit as SelectPlan, values: fast.values }
+  const full = fullSelectPlan(db, qs, purpose)
+  if (hit === undefined) db.plans.set(fast.key, sameValues(full.values, fast.values) ? full.plan : SLOW)
+  return full
+}
+
+const fullSelectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose) =>
   planFor<SelectPlan>(db, (ctx) => {
     const parts = compileSelect(qs, ctx, null, purpose)
     const shape = shapeOf(qs)
@@ -75,7 +89,7 @@ export const get =
   <M, R, A>(qs: QuerySet<M, R, A> & CheckConditions<M, A, C[number]>): Effect<R> =>
     effect(async (db) => {
       let q: AnyQuerySet = conds.length ? filter(...(conds as readonly Condition[]))(qs as never) : (qs as AnyQuerySet)
-      if (q.low === 0 && q.high === null) q = slice(0, MAX_GET_RESULTS)(orderBy()(q))
+      if (q.low === 0 && q.high === null) q = cloneWith(q, { order: [], reversed: false, high: MAX_GET_RESULTS })
       const rows = await fetchRows(db, q)
       if (rows.length === 1) return rows[0] as R
       if (rows.length === 0) throw new DoesNotExist(qs.model.name)

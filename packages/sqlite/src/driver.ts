@@ -6,7 +6,9 @@ import type BetterSqlite3 from 'better-sqlite3'
 type Statement = BetterSqlite3.Statement<unknown[], unknown>
 
 export class SqliteDriver implements Driver {
+  /** Prepared statements by SQL, one per reading mode (plain / bigint), set up once. */
   private readonly statements = new Map<string, Statement>()
+  private readonly bigintStatements = new Map<string, Statement>()
   private lock: Promise<void> = Promise.resolve()
   private locked = false
 
@@ -15,27 +17,30 @@ export class SqliteDriver implements Driver {
     private readonly cacheSize = 1000,
   ) {}
 
-  private prepare(text: string): Statement {
-    let stmt = this.statements.get(text)
+  private prepare(text: string, bigints: boolean): Statement {
+    const cache = bigints ? this.bigintStatements : this.statements
+    let stmt = cache.get(text)
     if (stmt === undefined) {
       stmt = this.database.prepare(text)
-      if (this.statements.size >= this.cacheSize) {
-        const first = this.statements.keys().next()
-        if (!first.done) this.statements.delete(first.value)
+      if (stmt.reader) {
+        stmt.raw(true)
+        if (bigints) stmt.safeIntegers(true)
       }
-      this.statements.set(text, stmt)
+      if (cache.size >= this.cacheSize) {
+        const first = cache.keys().next()
+        if (!first.done) cache.delete(first.value)
+      }
+      cache.set(text, stmt)
     }
     return stmt
   }
 
   /** Run one statement now (the caller holds, or needs no, lock). */
   run(text: string, params: readonly unknown[], options: ExecOptions): ExecResult {
-    const stmt = this.prepare(text)
+    const stmt = this.prepare(text, options.bigints === true)
     if (stmt.reader) {
-      stmt.raw(true)
-      stmt.safeIntegers(options.bigints === true)
       const rows = stmt.all(...params) as unknown[][]
-      return { rows, affected: 0, columns: options.returnsRows ? stmt.columns().map((c) => c.name) : undefined }
+      return { rows, affected: 0, columns: options.columns ? stmt.columns().map((c) => c.name) : undefined }
     }
     const info = stmt.run(...params)
     return { rows: [], affected: info.changes, insertId: info.lastInsertRowid }

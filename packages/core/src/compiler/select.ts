@@ -225,11 +225,13 @@ export const compileSelect = (qs: AnyQuerySet, ctx: Ctx, parent: Scope | null, p
     if (wantsOrder) order = [() => sql`1${sql.raw(dateSel.desc ? ' DESC' : ' ASC')}`]
   }
 
-
   const ops = ctx.dialect.ops
-  const limit = qs.high !== null ? ctx.param(qs.high - qs.low) : purpose === 'exists' ? ctx.param(1) : null
-  const offset = qs.low > 0 ? ctx.param(qs.low) : null
-  ctx.k(`/${limit ? 'L' : ''}${offset ? 'F' : ''}`)
+  // LIMIT and OFFSET are written as integers, as Django does: SQLite plans a bound LIMIT far worse.
+  const limitValue = qs.high !== null ? qs.high - qs.low : purpose === 'exists' ? 1 : null
+  const offsetValue = qs.low > 0 ? qs.low : null
+  const limit = limitValue === null ? null : () => sql.lit(limitValue)
+  const offset = offsetValue === null ? null : () => sql.lit(offsetValue)
+  ctx.k(`/L${limitValue ?? ''}F${offsetValue ?? ''}`)
   const distinct = dateSel ? true : qs.distinct
   ctx.k(distinct === true ? 'D' : Array.isArray(distinct) ? `D${distinct.join(',')}` : '')
   const distinctOn: Frag[] = []

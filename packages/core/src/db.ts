@@ -44,6 +44,10 @@ export class PlanCache<P> {
   get size(): number {
     return this.map.size
   }
+  /** Forget every plan (the dialect's features changed, e.g. once the server's version is known). */
+  clear(): void {
+    this.map.clear()
+  }
 }
 
 export interface Db {

@@ -95,7 +95,9 @@ const columnDef = (db: Db, model: AnyModel, bf: BoundField, quote: (s: string) =
   let type = s.columnType(bf)
   if (target) {
     const to = f.relation?.toField ? target.meta.fieldMap.get(f.relation.toField)! : target.meta.pk
-    type = to.field.type === 'auto' || to.field.type === 'bigAuto' ? s.columnType({ ...bf, field: { ...f, type: 'bigInteger' } }) : s.columnType(to)
+    // The column matches the target's key (MySQL refuses a foreign key between integers of different sizes).
+    const autoAs = to.field.type === 'auto' ? 'integer' : to.field.type === 'bigAuto' ? 'bigInteger' : undefined
+    type = autoAs ? s.columnType({ ...bf, field: { ...f, type: autoAs } }) : s.columnType(to)
   }
   const parts = [quote(bf.column), type]
   parts.push(f.options.null ? 'NULL' : 'NOT NULL')
@@ -158,7 +160,7 @@ export const createStatements = (db: Db, input: ModelsInput): string[] => {
         lines.push(`CONSTRAINT ${quote(c.name)} CHECK (${checkSql(db, model, c.check)})`)
       }
     }
-    statements.push(`CREATE TABLE ${quote(meta.table)} (\n  ${lines.join(',\n  ')}\n)`)
+    statements.push(`CREATE TABLE ${quote(meta.table)} (\n  ${lines.join(',\n  ')}\n)${s.tableOptions ? ` ${s.tableOptions}` : ''}`)
     statements.push(...(s.afterCreateTable?.(meta.table, meta.concreteFields) ?? []))
     for (const bf of meta.concreteFields) {
       const target = targetOf(model, bf)
@@ -197,12 +199,9 @@ export const createStatements = (db: Db, input: ModelsInput): string[] => {
 export const dropStatements = (db: Db, input: ModelsInput): string[] => {
   const quote = quoter(db)
   const models = dependencyOrder(listModels(input)).reverse()
-  const out: string[] = []
-  for (const m of models) {
-    for (const hook of extraTableHooks) for (const extra of hook(m)) out.push(db.dialect.schema.dropTable(extra.table, quote))
-    out.push(db.dialect.schema.dropTable(m.meta.table, quote))
-  }
-  return out
+  // Join tables reference two models: drop them all before any model table.
+  const extras = models.flatMap((m) => extraTableHooks.flatMap((hook) => hook(m).map((extra) => db.dialect.schema.dropTable(extra.table, quote))))
+  return [...extras, ...models.map((m) => db.dialect.schema.dropTable(m.meta.table, quote))]
 }
 
 const runAll = async (db: Db, statements: readonly string[]): Promise<void> => {

@@ -1,0 +1,152 @@
+// mysql2's promise pool as a Fjord Driver: rows as arrays, every connection prepared once (UTC
+// session, strict SQL mode), server-side streaming through the text protocol's row stream.
+import type { Connection, Driver, ExecOptions, ExecResult, IsolationLevel, PinnedConnection } from '@fjord/core'
+import type { FieldPacket, Pool, PoolConnection, QueryOptions, ResultSetHeader } from 'mysql2/promise'
+import { isolationSql, parseServerVersion, type ServerInfo } from './dialect.js'
+
+// Per statement, so a pool made elsewhere reads values the way Fjord's converters expect:
+// BIGINT and DECIMAL as exact strings, dates as text (read as UTC by the converters).
+const QUERY_OPTIONS = {
+  rowsAsArray: true,
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  dateStrings: true,
+} as const
+
+// Strict mode makes an over-long string or an out-of-range number an error, not a silent
+// truncation; backslash escapes stay on, as the driver's escaping and Fjord's LIKE patterns assume.
+const SQL_MODE = `CONCAT_WS(',', TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ',')), 'STRICT_TRANS_TABLES')`
+
+export interface SessionOptions {
+  /** The isolation level of every session (Django's MySQL default is read committed). */
+  readonly isolationLevel?: IsolationLevel | null
+}
+
+type Raw = unknown[][] | ResultSetHeader
+
+const toResult = (raw: Raw, fields: FieldPacket[] | undefined): ExecResult => {
+  if (Array.isArray(raw)) {
+    return { rows: raw, affected: 0, columns: fields ? fields.map((f) => f.name) : undefined }
+  }
+  return { rows: [], affected: raw.affectedRows, insertId: raw.insertId }
+}
+
+export class MysqlDriver implements Driver {
+  private readonly prepared = new WeakSet<object>()
+  private known: ServerInfo | undefined
+  private probing: Promise<ServerInfo> | undefined
+
+  constructor(
+    readonly pool: Pool,
+    private readonly session: SessionOptions,
+    /** Told the server's version once, when the first connection opens. */
+    private readonly onServer: (server: ServerInfo) => void,
+    private readonly ownsPool = true,
+  ) {}
+
+  /** The server's version (connecting when none is open yet). */
+  async server(): Promise<ServerInfo> {
+    if (!this.known) (await this.connection()).release()
+    return this.known as ServerInfo
+  }
+
+  private async readServer(conn: PoolConnection): Promise<ServerInfo> {
+    const [rows] = (await conn.query({ sql: 'SELECT VERSION()', ...QUERY_OPTIONS })) as [unknown[][], FieldPacket[]]
+    const info = parseServerVersion(String(rows[0]?.[0] ?? ''))
+    if (!this.known) {
+      this.known = info
+      this.onServer(info)
+    }
+    return info
+  }
+
+  /** A pool connection, set up for Fjord on first use. */
+  private async connection(): Promise<PoolConnection> {
+    const conn = await this.pool.getConnection()
+    const raw = (conn as unknown as { connection: object }).connection
+    if (this.prepared.has(raw)) return conn
+    try {
+      await conn.query(`SET SESSION time_zone = '+00:00', SESSION sql_mode = ${SQL_MODE}`)
+      const level = this.session.isolationLevel
+      if (level) await conn.query(`SET SESSION TRANSACTION ISOLATION LEVEL ${isolationSql(level)}`)
+      if (!this.known) {
+        // Connections opening together share one probe.
+        this.probing ??= this.readServer(conn).finally(() => {
+          this.probing = undefined
+        })
+        await this.probing
+      }
+    } catch (e) {
+      conn.destroy()
+      throw e
+    }
+    this.prepared.add(raw)
+    return conn
+  }
+
+  async execute(text: string, params: readonly unknown[], options: ExecOptions): Promise<ExecResult> {
+    const conn = await this.connection()
+    try {
+      return await run(conn, text, params, options)
+    } finally {
+      conn.release()
+    }
+  }
+
+  async *stream(text: string, params: readonly unknown[], options: ExecOptions & { chunkSize: number }): AsyncIterable<readonly unknown[]> {
+    const conn = await this.connection()
+    let finished = false
+    try {
+      yield* streamRows(conn, text, params, options.chunkSize)
+      finished = true
+    } finally {
+      // Left early: the rest of the result is still coming; closing the connection is quicker than reading it.
+      if (finished) conn.release()
+      else conn.destroy()
+    }
+  }
+
+  async acquire(): Promise<PinnedConnection> {
+    const conn = await this.connection()
+    let released = false
+    return {
+      execute: (text, params, options) => run(conn, text, params, options),
+      stream: (text, params, options) => ({
+        async *[Symbol.asyncIterator]() {
+          const rows = streamRows(conn, text, params, options.chunkSize)[Symbol.asyncIterator]()
+          try {
+            for (let r = await rows.next(); !r.done; r = await rows.next()) yield r.value
+          } finally {
+            // The connection holds a transaction: read the rest of the result rather than close it.
+            while (!(await rows.next()).done) {
+              // discard
+            }
+          }
+        },
+      }),
+      release: (broken) => {
+        if (released) return
+        released = true
+        if (broken) conn.destroy()
+        else conn.release()
+      },
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool) await this.pool.end()
+  }
+}
+
+const run = async (conn: PoolConnection, text: string, params: readonly unknown[], _options: ExecOptions): Promise<ExecResult> => {
+  const query: QueryOptions = { sql: text, values: params.length ? (params as unknown[]) : undefined, ...QUERY_OPTIONS }
+  const [raw, fields] = await conn.query(query)
+  return toResult(raw as Raw, fields)
+}
+
+const streamRows = (conn: PoolConnection, text: string, params: readonly unknown[], chunkSize: number): AsyncIterable<readonly unknown[]> => {
+  const core = (conn as unknown as { connection: { query(o: QueryOptions): { stream(o: { highWaterMark: number }): AsyncIterable<unknown[]> } } }).connection
+  return core.query({ sql: text, values: params.length ? (params as unknown[]) : undefined, ...QUERY_OPTIONS }).stream({ highWaterMark: chunkSize })
+}
+
+export type { Connection }

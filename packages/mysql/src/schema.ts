@@ -1,0 +1,91 @@
+// DDL names and options for MySQL and MariaDB, as Django's MySQL schema editor writes them.
+import type { BoundField, SchemaOps } from '@fjord/core'
+import { formatDateTime } from './operations.js'
+
+const columnType = (bf: BoundField): string => {
+  const f = bf.field
+  const o = f.options
+  switch (f.type) {
+    case 'char':
+    case 'slug':
+    case 'email':
+    case 'url':
+      return `varchar(${o.maxLength})`
+    case 'text':
+      return 'longtext'
+    case 'integer':
+    case 'auto':
+      return 'integer'
+    case 'smallInteger':
+      return 'smallint'
+    case 'bigInteger':
+    case 'bigAuto':
+      return 'bigint'
+    case 'positiveInteger':
+      return 'integer UNSIGNED'
+    case 'positiveSmallInteger':
+      return 'smallint UNSIGNED'
+    case 'positiveBigInteger':
+      return 'bigint UNSIGNED'
+    case 'float':
+      return 'double precision'
+    case 'decimal':
+      return `numeric(${o.maxDigits}, ${o.decimalPlaces})`
+    case 'boolean':
+      return 'bool'
+    case 'date':
+      return 'date'
+    case 'dateTime':
+      return 'datetime(6)'
+    case 'time':
+      return 'time(6)'
+    case 'duration':
+      // Microseconds, as Django stores a DurationField on MySQL.
+      return 'bigint'
+    case 'uuid':
+      return 'char(36)'
+    case 'json':
+      return 'json'
+    case 'binary':
+      return 'longblob'
+    case 'foreignKey':
+    case 'oneToOne':
+      return 'bigint'
+    case 'manyToMany':
+      throw new Error('A many-to-many field has no column.')
+  }
+}
+
+/** A string literal under MySQL's default quoting, where the backslash escapes. */
+const quoteString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
+
+// TEXT, BLOB and JSON columns take no literal DEFAULT on MySQL; Fjord applies defaults on insert anyway.
+const NO_DEFAULT = new Set(['text', 'json', 'binary'])
+
+const defaultLiteral = (bf: BoundField, value: unknown): string | undefined => {
+  const t = bf.field.type
+  if (NO_DEFAULT.has(t) || value === undefined) return undefined
+  if (value === null) return 'NULL'
+  if (t === 'boolean') return value ? '1' : '0'
+  if (t === 'duration' && typeof value === 'number') return String(Math.round(value * 1000))
+  if (value instanceof Date) return quoteString(formatDateTime(value))
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined
+  if (typeof value === 'bigint') return value.toString()
+  if (typeof value === 'boolean') return value ? '1' : '0'
+  if (typeof value === 'string') return quoteString(value)
+  return undefined
+}
+
+export const mysqlSchema: SchemaOps = {
+  columnType,
+  autoColumn: (bf) => `${bf.field.type === 'auto' ? 'integer' : 'bigint'} AUTO_INCREMENT NOT NULL PRIMARY KEY`,
+  defaultLiteral,
+  maxNameLength: 64,
+  dropTable: (table, quote) => `DROP TABLE IF EXISTS ${quote(table)}`,
+  canAlterAddForeignKey: true,
+  // Added by ALTER TABLE once every table exists, so creation order and cycles don't matter.
+  inlineForeignKeys: false,
+  deferrableForeignKeys: false,
+  // utf8mb4 with its default collation, which is case-insensitive: the i… lookups rely on it.
+  tableOptions: 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
+}

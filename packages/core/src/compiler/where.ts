@@ -7,7 +7,7 @@ import { type AnyExpression, Expression, type ExprNode, type OutputType, type Tr
 import type { FieldType } from '../fields.js'
 import { categoryOf, escapeLike, type LookupDef, lookupApplies, lookupRegistry, transformRegistry } from '../lookups.js'
 import { type AnyModel, type BoundField, fieldOwner } from '../model.js'
-import type { AnyQuerySet } from '../queryset.js'
+import { type AnyQuerySet, cloneWith } from '../queryset.js'
 import { coerce } from '../validation.js'
 import type { WhereNode } from '../where.js'
 import { type Compiled, FALSE, type Frag, TRUE, joinSql, ref } from './context.js'
@@ -219,8 +219,20 @@ const booleanTest = (scope: Scope, frag: Frag): Frag => {
 /** One `field__transform__lookup: value` entry. */
 export const compileLookup = (scope: Scope, key: string, value: unknown, negated: boolean): Compiled => {
   const ctx = scope.ctx
-  ctx.k(`L${key}`)
   const parts = key.split('__')
+  if (negated && crossesMultiValued(scope, parts)) {
+    // Django's split_exclude: under NOT, a condition across a multi-valued relation means "has no such
+    // related row", so it becomes `pk IN (rows having one)` and the NOT applies to the whole set.
+    ctx.k('M')
+    const node: WhereNode = Object.freeze({ kind: 'lookup', key, value })
+    const inner = cloneWith(scope.model.objects as AnyQuerySet, {
+      where: Object.freeze([Object.freeze({ kind: 'group', connector: 'AND', negated: false, children: Object.freeze([node]) })]),
+      order: Object.freeze([]),
+      select: Object.freeze({ kind: 'values', fields: Object.freeze(['pk']) }),
+    })
+    return compileLookup(scope, 'pk__in', inner, negated)
+  }
+  ctx.k(`L${key}`)
   const { compiled: lhs0, rest } = resolvePath(scope, parts, key, negated || value === null)
   let lhs = lhs0
   let lookupName = 'exact'
@@ -242,6 +254,21 @@ export const compileLookup = (scope: Scope, key: string, value: unknown, negated
   }
   const def = lookupRegistry.get(lookupName) as LookupDef
   return applyLookup(scope, def, lhs, value, negated, key)
+}
+
+/** Whether the field part of a path crosses a reverse foreign key or a many-to-many. */
+const crossesMultiValued = (scope: Scope, parts: readonly string[]): boolean => {
+  if (scope.annotations.has(parts[0])) return false
+  let model: AnyModel = scope.model
+  for (const part of parts) {
+    const bf = findField(model, part)
+    const step = relationStep(model, bf ? bf.name : part)
+    if (!step) return false
+    if (step.multiValued) return true
+    if (bf && bf.attname === part) return false
+    model = step.target
+  }
+  return false
 }
 
 const unsupportedLookup = (scope: Scope, lhs: Compiled, name: string): FieldError => {

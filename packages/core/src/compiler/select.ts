@@ -47,6 +47,10 @@ export const registerSelectExtension = (ext: SelectExtension): void => {
 
 const tableRef = (table: string, alias: string): string => (table === alias ? table : `${table} as ${alias}`)
 
+/** An ORDER BY term that also knows its expression without the direction (for GROUP BY). */
+type OrderFrag = Frag & { readonly bare?: Frag }
+const withBare = (term: Frag, c: Compiled): OrderFrag => (c.aggregate ? term : Object.assign(term, { bare: c.frag }))
+
 /** Resolve an ordering name like `-pubDate` or `post__title` to a compiled term. */
 const orderTerm = (scope: Scope, item: OrderItem, flip: boolean): Frag => {
   const ops = scope.ctx.dialect.ops
@@ -60,11 +64,11 @@ const orderTerm = (scope: Scope, item: OrderItem, flip: boolean): Frag => {
       const desc = n.desc !== flip
       const flipped = flip && nulls ? (nulls === 'first' ? 'last' : 'first') : nulls
       scope.ctx.k(`o${desc ? 'd' : 'a'}${flipped ?? ''}`)
-      return () => term(c.frag(), desc, flipped)
+      return withBare(() => term(c.frag(), desc, flipped), c)
     }
     const c = compileExpr(scope, item)
     scope.ctx.k(flip ? 'od' : 'oa')
-    return () => term(c.frag(), flip, undefined)
+    return withBare(() => term(c.frag(), flip, undefined), c)
   }
   if (item === '?') {
     scope.ctx.k('o?')
@@ -77,7 +81,8 @@ const orderTerm = (scope: Scope, item: OrderItem, flip: boolean): Frag => {
   const { compiled, rest } = resolvePath(scope, parts, name, true)
   let c = compiled
   for (const t of rest) c = applyTransform(scope, c, t)
-  return () => term(c.frag(), desc, undefined)
+  const done = c
+  return withBare(() => term(done.frag(), desc, undefined), done)
 }
 
 /** The selected columns and their readers for the QuerySet's selection. */
@@ -215,7 +220,8 @@ export const compileSelect = (qs: AnyQuerySet, ctx: Ctx, parent: Scope | null, p
       // Django reverses the primary key ordering when there is none.
       order = [orderTerm(scope, '-pk', false)]
     }
-    if (hasAggregate && qs.order) for (const o of order) groupBy.push(() => sql`${stripDirection(o)}`)
+    // Ordering terms join GROUP BY as bare expressions (no ASC/DESC); aggregates and RANDOM() stay out.
+    if (hasAggregate && qs.order) for (const o of order as OrderFrag[]) if (o.bare) groupBy.push(o.bare)
   }
   // dates()/datetimes(): distinct values ordered by themselves, NULLs left out, as Django's QuerySet.dates().
   const dateSel = qs.select.kind === 'dates' ? qs.select : null
@@ -296,8 +302,6 @@ export const compileSelect = (qs: AnyQuerySet, ctx: Ctx, parent: Scope | null, p
   }
   return { scope, empty, readers, columns: cols, where: where.map((w) => w.frag), build }
 }
-
-const stripDirection = (o: Frag): Sql => o()
 
 // Subqueries: `in` with a QuerySet, Subquery(...), Exists(...).
 subqueryHook.compile = (qs, parent, purpose) => {

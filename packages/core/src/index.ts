@@ -90,6 +90,7 @@ export { functionRegistry, registerFunction } from './compiler/functions.js'
 // running
 export {
   afterFetchHooks,
+  beforeFetchHooks,
   contains,
   count,
   deleteAll,

@@ -20,6 +20,8 @@ const MAX_GET_RESULTS = 21
 /** Hooks that run after rows are fetched (prefetch_related). */
 export type AfterFetch = (db: Db, qs: AnyQuerySet, rows: unknown[]) => Promise<void>
 export const afterFetchHooks: AfterFetch[] = []
+/** Checks before rows are fetched (select_for_update outside a transaction is an error). */
+export const beforeFetchHooks: ((db: Db, qs: AnyQuerySet) => void)[] = []
 
 const shapeOf = (qs: AnyQuerySet): RowShape => {
   const s = qs.select
@@ -63,6 +65,7 @@ const fullSelectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose) =>
 
 /** Fetch the rows of a QuerySet (no prefetch). */
 export const fetchRows = async (db: Db, qs: AnyQuerySet): Promise<unknown[]> => {
+  for (const check of beforeFetchHooks) check(db, qs)
   const { plan, values } = selectPlan(db, qs)
   if (plan.empty) return []
   const res = await db.execute(plan.sql, bindParams(plan, values), { returnsRows: true, bigints: plan.bigints })

@@ -25,12 +25,8 @@ export interface ExtraTable {
 }
 export const extraTableHooks: ((model: AnyModel) => readonly ExtraTable[])[] = []
 
-const quoter = (db: Db) => {
-  const sample = sql`${sql.id('x')}`.compile(db.kysely).sql
-  const open = sample[0]
-  const close = sample[sample.length - 1]
-  return (id: string) => `${open}${id.split(close).join(close + close)}${close}`
-}
+// Names are quoted by the backend's compiler, so DDL and queries agree (Oracle shortens long names there).
+const quoter = (db: Db) => (id: string) => sql.id(id).compile(db.kysely).sql
 
 /** A value as an SQL literal, for DDL (which takes no parameters). */
 export const literal = (v: unknown): string => {
@@ -87,6 +83,9 @@ const checkSql = (db: Db, model: AnyModel, cond: unknown): string => {
   return text.split(`${q(model.meta.table)}.`).join('')
 }
 
+/** Field types whose empty value is '' (Django's `empty_strings_allowed`). */
+const EMPTY_STRING_TYPES: ReadonlySet<string> = new Set(['char', 'text', 'slug', 'email', 'url', 'binary'])
+
 const columnDef = (db: Db, model: AnyModel, bf: BoundField, quote: (s: string) => string, inlineFk: boolean): string => {
   const s = db.dialect.schema
   const f = bf.field
@@ -100,7 +99,9 @@ const columnDef = (db: Db, model: AnyModel, bf: BoundField, quote: (s: string) =
     type = autoAs ? s.columnType({ ...bf, field: { ...f, type: autoAs } }) : s.columnType(to)
   }
   const parts = [quote(bf.column), type]
-  parts.push(f.options.null ? 'NULL' : 'NOT NULL')
+  // Where '' is stored as NULL (Oracle), a column that may hold '' must accept NULL, as in Django.
+  const emptyIsNull = db.dialect.features.interpretsEmptyStringsAsNulls && !bf.primaryKey && !target && EMPTY_STRING_TYPES.has(f.type)
+  parts.push(f.options.null || emptyIsNull ? 'NULL' : 'NOT NULL')
   if (bf.primaryKey) parts.push('PRIMARY KEY')
   else if (f.options.unique || f.relation?.kind === 'oneToOne') parts.push('UNIQUE')
   const d = f.options.default

@@ -74,6 +74,8 @@ const lookups: Readonly<Record<string, LookupSql>> = {
   // `col = CAST(? AS BINARY)` still uses an index on col (a COLLATE on the column would not).
   exact: (l, r, t) => (isText(t) ? sql`${l} = CAST(${r} AS BINARY)` : sql`${l} = ${r}`),
   iexact: like,
+  // `in` is exact against a list: the collation's IN narrows through an index, the bytes decide.
+  in: (l, r, t) => (isText(t) ? sql`(${l} IN ${r} AND CAST(${l} AS BINARY) IN ${r})` : sql`${l} IN ${r}`),
   contains: likeBinary,
   icontains: like,
   // The case-insensitive LIKE first lets an index on the column narrow a range; the binary LIKE decides.

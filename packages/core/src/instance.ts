@@ -123,7 +123,12 @@ const insertPlan = (db: Db, model: AnyModel, fields: readonly BoundField[], rows
       const pk = model.meta.pk
       const returning = db.dialect.features.canReturnRowsFromInsert && !conflict?.ignore
       let p = 0
-      const tuples = Array.from({ length: rows }, () => Object.fromEntries(fields.map((f) => [f.column, sql.val({ slot: p++ })])))
+      const typed = rows > 1 ? db.dialect.ops.bulkInsertValue : undefined
+      const placeholder = (f: BoundField) => {
+        const v = sql.val({ slot: p++ })
+        return typed ? typed(f.field.relation ? 'bigAuto' : f.field.type, v) : v
+      }
+      const tuples = Array.from({ length: rows }, () => Object.fromEntries(fields.map((f) => [f.column, placeholder(f)])))
       let q =
         rows === 0 || fields.length === 0
           ? db.kysely.insertInto(model.meta.table).defaultValues()
@@ -233,6 +238,10 @@ export const deleteRow = <M extends AnyModel>(model: M, row: Row<M>): Effect<Del
     return unwrap(db, deleteAll(filter({ pk } as never)(model.objects as AnyQuerySet)))
   })
 
+const checkBatchSize = (size: number | undefined): void => {
+  if (size !== undefined && !(Number.isInteger(size) && size > 0)) throw new FieldError(`batchSize must be a positive integer (got ${size}).`)
+}
+
 export interface BulkCreateOptions {
   readonly batchSize?: number
   readonly ignoreConflicts?: boolean
@@ -248,6 +257,7 @@ export interface BulkCreateOptions {
  */
 export const bulkCreate = <M extends AnyModel>(model: M, rows: readonly Insert<M>[], options: BulkCreateOptions = {}): Effect<Row<M>[]> =>
   effect(async (db) => {
+    checkBatchSize(options.batchSize)
     if (rows.length === 0) return []
     if (options.ignoreConflicts && options.updateConflicts) {
       throw new FieldError('ignoreConflicts and updateConflicts are mutually exclusive.')
@@ -275,8 +285,8 @@ export const bulkCreate = <M extends AnyModel>(model: M, rows: readonly Insert<M
       async (tx) => {
         for (const group of groups.values()) {
           const fields = group[0].fields
-          const perRow = Math.max(1, fields.length)
-          const limit = Math.max(1, Math.floor(maxParams / perRow))
+          // A row with no columns is INSERT … DEFAULT VALUES, which inserts one row per statement.
+          const limit = fields.length === 0 ? 1 : Math.max(1, Math.floor(maxParams / fields.length))
           const size = Math.min(options.batchSize ?? limit, limit)
           for (let i = 0; i < group.length; i += size) {
             const batch = group.slice(i, i + size)
@@ -305,6 +315,7 @@ export const bulkUpdate = <M extends AnyModel>(
   options: { readonly batchSize?: number } = {},
 ): Effect<number> =>
   effect(async (db) => {
+    checkBatchSize(options.batchSize)
     if (fields.length === 0) throw new FieldError('Field names must be given to bulkUpdate().')
     const bfs = fields.map((n) => {
       const bf = fieldFor(model, n)

@@ -75,12 +75,17 @@ const lookupShape = (dialect: Dialect, model: AnyModel, key: string, value: unkn
   }
 }
 
-const whereShape = (dialect: Dialect, model: AnyModel, node: WhereNode, values: unknown[]): string | false => {
+const whereShape = (dialect: Dialect, model: AnyModel, node: WhereNode, values: unknown[], negated = false): string | false => {
   if (node.kind !== 'group' || node.connector !== 'AND') return false
+  // NOT below NOT would need the full compiler's parity rules.
+  if (node.negated && negated) return false
+  const inner = negated || node.negated
   let out = node.negated ? '!(' : '('
   for (const child of node.children) {
-    if (child.kind !== 'lookup') return false
-    const part = lookupShape(dialect, model, child.key, child.value, node.negated, values)
+    const part =
+      child.kind === 'lookup'
+        ? lookupShape(dialect, model, child.key, child.value, inner, values)
+        : whereShape(dialect, model, child, values, inner)
     if (part === false) return false
     out += part
   }

@@ -126,6 +126,11 @@ export interface Operations {
   converter?(type: FieldType | OutputType, field?: BoundField): ((value: unknown) => unknown) | null
   /** Add ON CONFLICT / INSERT IGNORE / ON DUPLICATE KEY UPDATE to an insert. */
   insertConflict?<Q extends InsertQueryBuilder<any, any, any>>(q: Q, conflict: { readonly ignore?: boolean; readonly update?: { readonly uniqueColumns: readonly string[]; readonly updateColumns: readonly string[] } }): Q
+  /**
+   * A value's placeholder in a multi-row INSERT. Oracle combines the rows with UNION ALL, where a
+   * NULL bind (typed as text) beside a number fails (ORA-01790); a conversion gives each column its type.
+   */
+  bulkInsertValue?(type: FieldType, value: Sql): Sql
   /** The SQL of an EXPLAIN for a statement. */
   explain?(sql: string): string
 }

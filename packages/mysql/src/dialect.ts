@@ -71,13 +71,11 @@ export const featuresFor = (s: ServerInfo | undefined): Features => {
 /** Kysely's MySQL compiler, with `INSERT … () VALUES ()` where Kysely writes DEFAULT VALUES. */
 class FjordMysqlQueryCompiler extends MysqlQueryCompiler {
   protected override visitInsertQuery(node: InsertQueryNode): void {
-    if (!node.defaultValues) return super.visitInsertQuery(node)
-    super.visitInsertQuery({
-      ...node,
-      defaultValues: undefined,
-      columns: [],
-      values: ValuesNode.create([PrimitiveValueListNode.create([])]),
-    } as InsertQueryNode)
+    super.visitInsertQuery(
+      node.defaultValues
+        ? ({ ...node, defaultValues: undefined, columns: [], values: ValuesNode.create([PrimitiveValueListNode.create([])]) } as InsertQueryNode)
+        : node,
+    )
   }
 }
 

@@ -1,6 +1,6 @@
 // bulkCreate: batches within the backend's parameter limit, batchSize, returned keys, conflicts, and
 // atomicity (after Django's tests/bulk_create).
-import { bulkCreate, count, create, FieldError, filter, type Insert, IntegrityError, orderBy, toArray, ValidationError, valuesList } from '@fjord/core'
+import { bulkCreate, count, create, FieldError, filter, type Insert, IntegrityError, orderBy, type QueryEvent, toArray, ValidationError, valuesList } from '@fjord/core'
 import { pipe } from 'fp-ts/function'
 import { beforeEach, expect, it } from 'vitest'
 import { captureQueries, countQueries, describeEachBackend, truncate } from '../helpers.js'
@@ -19,7 +19,7 @@ const countries: Insert<typeof Country>[] = [
 const wideRows = (n: number): Insert<typeof Wide>[] =>
   Array.from({ length: n }, (_, i) => ({ a: i, b: -i, c: `c${i}`, d: i % 2 === 0, e: `${i}.125`, g: new Date(Date.UTC(2020, 0, 1, 0, 0, 0, i)) }))
 
-const inserts = (qs: { sql: string; kind: string }[]) => qs.filter((q) => q.kind === 'query' && /^\s*insert/i.test(q.sql))
+const inserts = (qs: QueryEvent[]) => qs.filter((q) => q.kind === 'query' && /^\s*insert/i.test(q.sql))
 
 describeEachBackend('bulkCreate', bulkModels, (ctx) => {
   beforeEach(() => truncate(ctx().db, all))

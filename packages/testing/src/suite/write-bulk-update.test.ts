@@ -1,5 +1,5 @@
 // bulkUpdate: CASE WHEN by primary key, in batches (after Django's tests/queries/test_bulk_update.py).
-import { bulkCreate, bulkUpdate, FieldError, orderBy, type Row, toArray, ValidationError, valuesList } from '@fjord/core'
+import { bulkCreate, bulkUpdate, FieldError, orderBy, type QueryEvent, type Row, toArray, ValidationError, valuesList } from '@fjord/core'
 import { pipe } from 'fp-ts/function'
 import { beforeEach, expect, it } from 'vitest'
 import { captureQueries, countQueries, describeEachBackend, truncate } from '../helpers.js'
@@ -8,7 +8,7 @@ import { bulkModels, rejection } from './fixtures-write.js'
 const { Note, Wide } = bulkModels
 type NoteRow = Row<typeof Note>
 
-const updates = (qs: { sql: string; kind: string }[]) => qs.filter((q) => q.kind === 'query' && /^\s*update/i.test(q.sql))
+const updates = (qs: QueryEvent[]) => qs.filter((q) => q.kind === 'query' && /^\s*update/i.test(q.sql))
 
 describeEachBackend('bulkUpdate', bulkModels, (ctx) => {
   beforeEach(() => truncate(ctx().db, [Note, Wide]))

@@ -122,6 +122,8 @@ export interface Operations {
   orderBy?(expr: Sql, desc: boolean, nulls: 'first' | 'last' | undefined): Sql
   /** The LIMIT to use when only an OFFSET is wanted (SQLite: -1, MySQL: 2^64-1); undefined where OFFSET stands alone. */
   readonly offsetWithoutLimit?: number | bigint
+  /** Division of two integers, truncating as `/` does on the other backends (MySQL: `DIV`). */
+  readonly integerDivide?: (lhs: Sql, rhs: Sql) => Sql
   /** A converter for driver values of this type, or null when the driver's value is already right. */
   converter?(type: FieldType | OutputType, field?: BoundField): ((value: unknown) => unknown) | null
   /** Add ON CONFLICT / INSERT IGNORE / ON DUPLICATE KEY UPDATE to an insert. */

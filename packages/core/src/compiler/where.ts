@@ -34,9 +34,8 @@ export interface ResolvedPath {
  * leaving transforms and the lookup in `rest`.
  */
 export const resolvePath = (scope: Scope, parts: readonly string[], full: string, forceLeft = false): ResolvedPath => {
-  const first = parts[0]
-  const ann = scope.annotations.get(first)
-  if (ann) return { compiled: ann, rest: parts.slice(1) }
+  const annotated = annotationPrefix(scope, parts)
+  if (annotated) return { compiled: annotated.compiled, rest: parts.slice(annotated.length) }
   let model: AnyModel = scope.model
   let alias = scope.alias
   let path = ''
@@ -91,6 +90,19 @@ const crossRelation = (
   }
   void full
   return { compiled: columnOf(joined, step.target.meta.pk), rest: parts.slice(i + 1) }
+}
+
+/**
+ * The annotation a path starts with: the longest run of parts naming one, since a positional
+ * aggregate's name holds `__` (`authors__age__avg__gt`), as Django resolves annotations first.
+ */
+const annotationPrefix = (scope: Scope, parts: readonly string[]): { compiled: Compiled; length: number } | undefined => {
+  if (scope.annotations.size === 0) return undefined
+  for (let k = parts.length; k > 0; k--) {
+    const compiled = scope.annotations.get(k === 1 ? parts[0] : parts.slice(0, k).join('__'))
+    if (compiled) return { compiled, length: k }
+  }
+  return undefined
 }
 
 const nextIsField = (model: AnyModel, part: string | undefined): boolean =>
@@ -258,7 +270,7 @@ export const compileLookup = (scope: Scope, key: string, value: unknown, negated
 
 /** Whether the field part of a path crosses a reverse foreign key or a many-to-many. */
 const crossesMultiValued = (scope: Scope, parts: readonly string[]): boolean => {
-  if (scope.annotations.has(parts[0])) return false
+  if (annotationPrefix(scope, parts)) return false
   let model: AnyModel = scope.model
   for (const part of parts) {
     const bf = findField(model, part)
@@ -416,6 +428,11 @@ export const isQuerySet = (v: unknown): v is AnyQuerySet =>
 
 const NUMERIC_RANK: Partial<Record<string, number>> = { integer: 1, smallInteger: 1, positiveInteger: 1, auto: 1, bigAuto: 2, bigInteger: 2, float: 3, decimal: 4 }
 
+const isInteger = (t: FieldType | OutputType | undefined): boolean => {
+  const rank = NUMERIC_RANK[t ?? '']
+  return rank === 1 || rank === 2
+}
+
 const combinedType = (a: Compiled, b: Compiled, op: string): FieldType | OutputType | undefined => {
   const ta = a.type
   const tb = b.type
@@ -490,7 +507,10 @@ export const compileExpr = (scope: Scope, expr: AnyExpression): Compiled => {
       ctx.k(')')
       const type = combinedType(a, b, n.op)
       const op = sql.raw(` ${n.op} `)
-      return { frag: () => sql`(${a.frag()}${op}${b.frag()})`, type, aggregate: a.aggregate || b.aggregate, window: a.window || b.window }
+      // Integers divide as integers on every backend (MySQL's `/` gives a decimal).
+      const intDiv = n.op === '/' && isInteger(a.type) && isInteger(b.type) ? ctx.dialect.ops.integerDivide : undefined
+      const frag: Frag = intDiv ? () => intDiv(a.frag(), b.frag()) : () => sql`(${a.frag()}${op}${b.frag()})`
+      return { frag, type, aggregate: a.aggregate || b.aggregate, window: a.window || b.window }
     }
     case 'Func': {
       if (n.fn === 'Extract' || n.fn === 'Trunc') return compileDateFunc(scope, n)

@@ -3,6 +3,7 @@ import { type Db, makeDb } from '@fjord/core'
 import Database from 'better-sqlite3'
 import { sqliteDialect } from './dialect.js'
 import { SqliteDriver } from './driver.js'
+import { registerStatistics } from './statistics.js'
 
 export interface SqliteOptions {
   /** A file path, or ':memory:'. */
@@ -29,7 +30,7 @@ const regex = (pattern: string, flags: string): RegExp => {
   return r
 }
 
-/** Set a connection up as Fjord expects: foreign keys on, case-sensitive LIKE, regex functions. */
+/** Set a connection up as Fjord expects: foreign keys on, case-sensitive LIKE, regex and statistics functions. */
 export const prepareConnection = (database: Database.Database, options: SqliteOptions = {}): void => {
   database.pragma('foreign_keys = ON')
   database.pragma(`busy_timeout = ${options.busyTimeout ?? 5000}`)
@@ -38,6 +39,7 @@ export const prepareConnection = (database: Database.Database, options: SqliteOp
     pattern === null || value === null ? null : regex(String(pattern), flags).test(String(value)) ? 1 : 0
   database.function('regexp', { deterministic: true }, test(''))
   database.function('fjord_iregexp', { deterministic: true }, test('i'))
+  registerStatistics(database)
 }
 
 /**

@@ -42,12 +42,9 @@ export const sqliteOperations: Operations = {
     Greatest: (args) => sql`MAX(${sql.join(args)})`,
     Least: (args) => sql`MIN(${sql.join(args)})`,
     Concat: (args) => sql`(${sql.join(args.map((a) => sql`COALESCE(${a}, '')`), sql` || `)})`,
-    StdDev: () => {
-      throw new Error('StdDev is not available on SQLite.')
-    },
-    Variance: () => {
-      throw new Error('Variance is not available on SQLite.')
-    },
+    // Registered on the connection (statistics.ts).
+    StdDev: (args, o) => sql`${sql.raw(o.sample ? 'fjord_stddev_samp' : 'fjord_stddev_pop')}(${sql.join(args)})`,
+    Variance: (args, o) => sql`${sql.raw(o.sample ? 'fjord_var_samp' : 'fjord_var_pop')}(${sql.join(args)})`,
   },
   patternValue(lookup, value) {
     const glob = value.replace(/[*?[]/g, (c) => `[${c}]`)

@@ -111,7 +111,13 @@ export const mysqlOperations: Operations = {
     Concat: (args) => sql`CONCAT_WS('', ${sql.join(args)})`,
     // LENGTH counts bytes on MySQL.
     Length: (args) => sql`CHAR_LENGTH(${args[0]})`,
+    // Over integers and decimals these give DECIMALs rounded to 4 places (div_precision_increment),
+    // and the text protocol rounds their doubles the same way; a double argument keeps full precision.
+    Avg: (args) => sql`AVG(${args[0]} + 0e0)`,
+    StdDev: (args, o) => sql`${sql.raw(o.sample ? 'STDDEV_SAMP' : 'STDDEV_POP')}(${args[0]} + 0e0)`,
+    Variance: (args, o) => sql`${sql.raw(o.sample ? 'VAR_SAMP' : 'VAR_POP')}(${args[0]} + 0e0)`,
   },
+  integerDivide: (lhs, rhs) => sql`(${lhs} DIV ${rhs})`,
   datePart(part, lhs) {
     switch (part) {
       case 'year':

@@ -30,8 +30,12 @@ export const dependentsOf = (model: AnyModel): Dependent[] => {
   return out
 }
 
-/** Hooks for rows that vanish with a model's rows but are no foreign key of a model (automatic join tables). */
-export type ExtraDeletes = (model: AnyModel) => readonly { readonly table: string; readonly column: string }[]
+/**
+ * Hooks for rows that vanish with a model's rows but are no foreign key of a model (automatic join
+ * tables). Rows deleted under a `label` are counted in `perModel`, as Django counts auto-created
+ * through models.
+ */
+export type ExtraDeletes = (model: AnyModel) => readonly { readonly table: string; readonly column: string; readonly label?: string }[]
 export const extraDeleteHooks: ExtraDeletes[] = []
 
 const pluckPks = async (db: Db, qs: AnyQuerySet): Promise<unknown[]> => {
@@ -166,9 +170,14 @@ export const deleteCollected = async (db: Db, qs: AnyQuerySet): Promise<{ total:
       for (const name of deletionOrder([...c.data.keys()], c.data)) {
         const { model: m, pks } = c.data.get(name)!
         for (const extra of extraDeleteHooks.flatMap((h) => h(m))) {
+          let gone = 0
           for (const part of chunks([...pks], batch)) {
             const q = tx.kysely.deleteFrom(extra.table).where(sql.ref(extra.column), 'in', part.map((p) => sql.val(p))).compile()
-            await tx.execute(q.sql, q.parameters, { returnsRows: false })
+            gone += (await tx.execute(q.sql, q.parameters, { returnsRows: false })).affected
+          }
+          if (extra.label && gone > 0) {
+            perModel[extra.label] = (perModel[extra.label] ?? 0) + gone
+            total += gone
           }
         }
         let n = 0

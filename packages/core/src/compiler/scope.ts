@@ -48,7 +48,11 @@ const forwardStep = (model: AnyModel, bf: BoundField): PathStep | undefined => {
 
 export const relationStep = (model: AnyModel, name: string): PathStep | undefined => {
   const bf = model.meta.fieldMap.get(name)
-  if (bf) return forwardStep(model, bf)
+  if (bf) {
+    // A many-to-many field is crossed by a registered resolver (through its join table).
+    const forward = forwardStep(model, bf)
+    if (forward || bf.field.relation?.kind !== 'manyToMany') return forward
+  }
   for (const r of resolvers) {
     const step = r(model, name)
     if (step) return step
@@ -69,6 +73,8 @@ export const findField = (model: AnyModel, name: string): BoundField | undefined
 export class Scope {
   readonly joins = new Map<string, Join>()
   readonly joinList: Join[] = []
+  /** Intermediate-table aliases by join key, so a join trimmed to its table can be extended later. */
+  private readonly viaAliases = new Map<string, string>()
   readonly annotations = new Map<string, Compiled>()
   private readonly usedAliases = new Set<string>()
   /** Set while compiling one filter() call: multi-valued joins are shared inside it only. */
@@ -95,18 +101,14 @@ export class Scope {
 
   /** Join along `step` from `fromAlias`, reusing a join made for the same path (and group, when multi-valued). */
   join(path: string, fromAlias: string, step: PathStep, forceLeft: boolean): string {
-    const key = step.multiValued ? `${path}#${this.group}` : path
+    const key = this.joinKey(path, step)
     const existing = this.joins.get(key)
     if (existing) return existing.alias
-    const type = step.nullable || step.multiValued || forceLeft ? 'LEFT' : 'INNER'
+    const type = this.joinType(step, forceLeft)
     let from = fromAlias
     let fromColumn = step.fromColumn
     if (step.via) {
-      const viaAlias = this.newAlias(step.via.table)
-      const on = () => sql`${ref(from, fromColumn)()} = ${ref(viaAlias, step.via!.fromColumn)()}`
-      const j: Join = { alias: viaAlias, table: step.via.table, model: step.target, type, on }
-      this.joinList.push(j)
-      from = viaAlias
+      from = this.joinVia(path, fromAlias, step, forceLeft)
       fromColumn = step.via.toColumn
     }
     const alias = this.newAlias(step.target.meta.table)
@@ -123,6 +125,33 @@ export class Scope {
     this.joinList.push(join)
     this.ctx.k(`J${type}${key};`)
     return alias
+  }
+
+  /**
+   * Join only the intermediate table of a many-to-many step (its `via`): enough when the path stops at
+   * the target's key, which the intermediate table holds (Django trims the last join the same way).
+   */
+  joinVia(path: string, fromAlias: string, step: PathStep, forceLeft: boolean): string {
+    const via = step.via
+    if (!via) throw new FieldError(`joinVia(): '${path}' crosses no intermediate table.`)
+    const key = this.joinKey(path, step)
+    const existing = this.viaAliases.get(key)
+    if (existing) return existing
+    const type = this.joinType(step, forceLeft)
+    const alias = this.newAlias(via.table)
+    const on = () => sql`${ref(fromAlias, step.fromColumn)()} = ${ref(alias, via.fromColumn)()}`
+    this.joinList.push({ alias, table: via.table, model: step.target, type, on })
+    this.viaAliases.set(key, alias)
+    this.ctx.k(`JV${type}${key};`)
+    return alias
+  }
+
+  private joinKey(path: string, step: PathStep): string {
+    return step.multiValued ? `${path}#${this.group}` : path
+  }
+
+  private joinType(step: PathStep, forceLeft: boolean): 'INNER' | 'LEFT' {
+    return step.nullable || step.multiValued || forceLeft ? 'LEFT' : 'INNER'
   }
 
   /** Names valid at the start of a path, for error messages. */

@@ -43,53 +43,40 @@ export const resolvePath = (scope: Scope, parts: readonly string[], full: string
     const part = parts[i]
     const bf = findField(model, part)
     const step = relationStep(model, bf ? bf.name : part)
-    if (!bf && !step) {
-      if (i === 0) throw scope.unknownField(model, part, full)
-      throw scope.unknownField(model, part, full)
-    }
+    if (!bf && !step) throw scope.unknownField(model, part, full)
     path = path ? `${path}__${part}` : part
-    if (bf && (!step || bf.attname === part || part === 'pk' || i === parts.length - 1 || !nextIsField(step.target, parts[i + 1]))) {
+    // A many-to-many field has no column here: it is always crossed.
+    const column = bf?.concrete === true
+    if (column && (!step || bf.attname === part || part === 'pk' || i === parts.length - 1 || !nextIsField(step.target, parts[i + 1]))) {
       // A concrete column here: the end of the field part.
-      if (bf.field.relation?.kind === 'manyToMany') {
-        return crossRelation(scope, model, alias, path, step!, parts, i, full, forceLeft)
-      }
       return { compiled: columnOf(alias, bf), rest: parts.slice(i + 1) }
     }
     // A relation to cross.
     const s = step!
     const next = parts[i + 1]
+    const endsAtKey = next !== undefined && isTargetKey(s, next) && (i + 2 === parts.length || !nextIsField(s.target, parts[i + 2]))
     // `post__id` (the target's key) needs no join: the foreign key column holds it.
-    if (bf && !s.multiValued && next !== undefined && isTargetKey(s, next) && (i + 2 === parts.length || !nextIsField(s.target, parts[i + 2]))) {
+    if (column && !s.multiValued && endsAtKey) {
       return { compiled: { ...columnOf(alias, bf), type: targetKeyType(s) }, rest: parts.slice(i + 2) }
+    }
+    const usedAsValue = next === undefined || !nextIsField(s.target, next)
+    if (s.via && (usedAsValue || endsAtKey)) {
+      // `tags__in`, `tags__id`: the intermediate table holds the target's key; the target needs no join.
+      const via = scope.joinVia(path, alias, s, forceLeft)
+      const key = s.target.meta.fields.find((f) => f.column === s.toColumn) ?? s.target.meta.pk
+      return {
+        compiled: { frag: ref(via, s.via.toColumn), type: keyType(key), field: key, aggregate: false },
+        rest: parts.slice(usedAsValue ? i + 1 : i + 2),
+      }
     }
     alias = scope.join(path, alias, s, forceLeft)
     model = s.target
-    if (next === undefined || !nextIsField(model, next)) {
-      // A reverse relation or many-to-many used as a value: compare the target's primary key.
+    if (usedAsValue) {
+      // A reverse relation used as a value: compare the target's primary key.
       return { compiled: columnOf(alias, model.meta.pk), rest: parts.slice(i + 1) }
     }
   }
   throw scope.unknownField(model, parts[parts.length - 1], full)
-}
-
-const crossRelation = (
-  scope: Scope,
-  _model: AnyModel,
-  alias: string,
-  path: string,
-  step: NonNullable<ReturnType<typeof relationStep>>,
-  parts: readonly string[],
-  i: number,
-  full: string,
-  forceLeft: boolean,
-): ResolvedPath => {
-  const joined = scope.join(path, alias, step, forceLeft)
-  const next = parts[i + 1]
-  if (next === undefined || !nextIsField(step.target, next)) {
-    return { compiled: columnOf(joined, step.target.meta.pk), rest: parts.slice(i + 1) }
-  }
-  void full
-  return { compiled: columnOf(joined, step.target.meta.pk), rest: parts.slice(i + 1) }
 }
 
 /**

@@ -1,0 +1,6 @@
+// @fjord/aggregate: aggregate functions, the aggregate() terminal, and window functions.
+import './register.js'
+
+export { aggregate } from './aggregate.js'
+export { Avg, containsAggregate, Count, Max, Min, StdDev, Sum, Variance } from './functions.js'
+export type { Aggregate, AggregateName, AggregateOptions, DefaultOption, SampleOption } from './functions.js'

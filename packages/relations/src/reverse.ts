@@ -1,5 +1,8 @@
 // Reverse relations: the names a target model gets (`commentSet`, `comment`), and how lookups cross them.
 import { type AnyModel, lowerCamel, type PathStep, registerRelationResolver, registerSchemaHook, type ReverseRelation } from '@fjord/core'
+import { joinTableOf, manyToManyFields } from './m2m.js'
+
+const hidden = (name: string | undefined): boolean => name !== undefined && name.endsWith('+')
 
 /** The reverse relations of every model of a registry, by target. */
 const reverseOf = (models: Iterable<AnyModel>): Map<string, ReverseRelation[]> => {
@@ -7,7 +10,9 @@ const reverseOf = (models: Iterable<AnyModel>): Map<string, ReverseRelation[]> =
   for (const m of models) {
     for (const bf of m.meta.fields) {
       const rel = bf.field.relation
-      if (!rel || rel.relatedName === '+' || rel.relatedName?.endsWith('+')) continue
+      if (!rel || hidden(rel.relatedName)) continue
+      // A symmetrical many-to-many is its own reverse (Django hides the other side).
+      if (rel.kind === 'manyToMany' && joinTableOf(m, bf).symmetrical) continue
       const target = rel.target === 'self' ? m.name : rel.target
       const base = lowerCamel(m.name)
       const accessor = rel.relatedName ?? (rel.kind === 'oneToOne' ? base : `${base}Set`)
@@ -20,7 +25,13 @@ const reverseOf = (models: Iterable<AnyModel>): Map<string, ReverseRelation[]> =
   return out
 }
 
-registerSchemaHook({ reverse: (registry) => reverseOf(registry.models.values()) })
+registerSchemaHook({
+  reverse: (registry) => {
+    // Resolving every join table here reports a bad `through` or `throughFields` when the schema is defined.
+    for (const { model, field } of manyToManyFields(registry.models.values())) joinTableOf(model, field)
+    return reverseOf(registry.models.values())
+  },
+})
 
 registerRelationResolver((model, name): PathStep | undefined => {
   const r = model.meta.reverse.find((x) => x.queryName === name || x.accessor === name)

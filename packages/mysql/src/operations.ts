@@ -111,6 +111,8 @@ export const mysqlOperations: Operations = {
     Concat: (args) => sql`CONCAT_WS('', ${sql.join(args)})`,
     // LENGTH counts bytes on MySQL.
     Length: (args) => sql`CHAR_LENGTH(${args[0]})`,
+    // Plain CURRENT_TIMESTAMP has whole seconds.
+    Now: () => sql`CURRENT_TIMESTAMP(6)`,
     // Over integers and decimals these give DECIMALs rounded to 4 places (div_precision_increment),
     // and the text protocol rounds their doubles the same way; a double argument keeps full precision.
     Avg: (args) => sql`AVG(${args[0]} + 0e0)`,

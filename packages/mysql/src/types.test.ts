@@ -79,6 +79,9 @@ describe.skipIf(reason)('type round-trips on MariaDB/MySQL', () => {
     expect((await back<{ at: Date }>(row)).at.toISOString()).toBe('2024-02-29T10:11:12.987Z')
     const now = (await db.run(pipe(Sample.objects, filter({ pk: row.id }), annotate({ now: Now() }), valuesList('now', { flat: true }), toArray)))[0] as Date
     expect(Math.abs(now.getTime() - Date.now())).toBeLessThan(60_000)
+    // Now() keeps microseconds (plain CURRENT_TIMESTAMP would have whole seconds).
+    const text = await db.run(pipe(Sample.objects, filter({ pk: row.id }), annotate({ t: Cast(Now(), 'text') }), valuesList('t', { flat: true }), toArray))
+    expect(text[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/)
   })
 
   it('date and time are strings; a time keeps its microseconds', async () => {

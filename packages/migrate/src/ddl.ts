@@ -36,7 +36,8 @@ export const literal = (v: unknown): string => {
     return String(v)
   }
   if (typeof v === 'bigint') return v.toString()
-  if (typeof v === 'boolean') return v ? '1' : '0'
+  // Only a backend with native booleans leaves a boolean after toDb(); the others give 1/0 already.
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE'
   if (typeof v === 'string') return `'${v.replace(/'/g, "''")}'`
   throw new Error(`Cannot write ${typeof v} as an SQL literal`)
 }

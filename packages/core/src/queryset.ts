@@ -4,7 +4,7 @@ import { FieldError, type OrmError } from './errors.js'
 import { type AnyExpression, Expression } from './expressions.js'
 import type { AnyModel } from './model.js'
 import { isSafeAlias } from './naming.js'
-import type { DeferRow, FieldName, Lookup, OnlyRow, OrderKey, Row, ValuesRow, ValuesTuple } from './types.js'
+import type { DeferRow, FieldName, Lookup, OnlyRow, PathLookupValue, Row, UnknownPaths, ValuesRow, ValuesTuple } from './types.js'
 import { type Condition, QNode, type WhereNode, toWhere } from './where.js'
 
 export type Selection =
@@ -66,18 +66,26 @@ export type CheckKeys<K, Allowed, What extends string> = [Exclude<K, Allowed>] e
   ? unknown
   : { readonly [P in `unknown ${What}: ${Exclude<K, Allowed> & string}`]: never }
 
+/** Compile-time check of field names that may cross relations (`post__title`, `-post__pubDate`). */
+export type CheckPaths<M, A, K, What extends string> = [UnknownPaths<M, A, K>] extends [never]
+  ? unknown
+  : { readonly [P in `unknown ${What}: ${UnknownPaths<M, A, K> & string}`]: never }
+type Unsigned<K> = K extends `-${infer P}` ? P : K
+/** Ordering names: fields, annotations and paths across relations, with an optional '-', or '?'. */
+type CheckOrder<M, A, K> = CheckPaths<M, A, Exclude<Unsigned<K>, '?'>, 'ordering'>
+
+/** The value type a lookup key takes, or never when the key names nothing (fields first, then paths across relations). */
+type KeyValue<M, A, K> = K extends keyof Lookup<M, A> ? Idx<Lookup<M, A>, K> : K extends string ? PathLookupValue<M, K> : never
+
 type CheckLookup<M, A, C> = C extends QNode | AnyExpression
   ? unknown
-  : [Exclude<keyof C, keyof Lookup<M, A>>] extends [never]
-    ? C extends Lookup<M, A>
+  : [UnknownKeys<M, A, C>] extends [never]
+    ? [BadValueKeys<M, A, C>] extends [never]
       ? unknown
       : { readonly [P in `wrong value type in lookup: ${BadValueKeys<M, A, C> & string}`]: never }
-    : { readonly [P in `unknown field or lookup: ${Exclude<keyof C, keyof Lookup<M, A>> & string}`]: never }
-type BadValueKeys<M, A, C> = {
-  [K in keyof C & keyof Lookup<M, A>]: C[K] extends Idx<Lookup<M, A>, K> ? never : K
-}[keyof C & keyof Lookup<M, A>]
-
-type Idx<T, K> = K extends keyof T ? T[K] : never
+    : { readonly [P in `unknown field or lookup: ${UnknownKeys<M, A, C> & string}`]: never }
+type UnknownKeys<M, A, C> = { [K in keyof C]-?: [KeyValue<M, A, K>] extends [never] ? K : never }[keyof C]
+type BadValueKeys<M, A, C> = { [K in keyof C]-?: C[K] extends KeyValue<M, A, K> ? never : K }[keyof C]
 
 /** Compile-time check of the lookup objects given to filter/exclude/get. */
 export type CheckConditions<M, A, C> = UnionToIntersection2<C extends unknown ? CheckLookup<M, A, C> : never>
@@ -85,8 +93,28 @@ export type CheckConditions<M, A, C> = UnionToIntersection2<C extends unknown ? 
 const freeze = <const T extends object>(x: T): T => Object.freeze(x)
 
 /** The QuerySet of every row of a model; `Model.objects` is this value. */
+/** A frozen QuerySet state with one fixed shape (no spreads: combinators run on hot paths). */
+const build = (s: QueryState): QueryState =>
+  Object.freeze({
+    _tag: 'QuerySet' as const,
+    model: s.model,
+    where: s.where,
+    order: s.order,
+    reversed: s.reversed,
+    low: s.low,
+    high: s.high,
+    distinct: s.distinct,
+    select: s.select,
+    annotations: s.annotations,
+    empty: s.empty,
+    compound: s.compound,
+    ext: s.ext,
+    invalid: s.invalid,
+  })
+
+/** The QuerySet of every row of a model; `Model.objects` is this value. */
 export const makeQuerySet = (model: AnyModel): QuerySet<AnyModel, unknown> =>
-  freeze({
+  build({
     _tag: 'QuerySet',
     model,
     where: freeze([]),
@@ -108,7 +136,22 @@ export const cloneWith = <Q extends AnyQuerySet, R = ResultOf<Q>>(
   qs: Q,
   patch: Partial<QueryState>,
 ): QuerySet<ModelOf<Q>, R, Q extends QuerySet<any, any, infer A> ? A : never> =>
-  freeze({ ...qs, ...patch }) as never
+  build({
+    _tag: 'QuerySet',
+    model: patch.model ?? qs.model,
+    where: patch.where ?? qs.where,
+    order: 'order' in patch ? (patch.order as QueryState['order']) : qs.order,
+    reversed: patch.reversed ?? qs.reversed,
+    low: patch.low ?? qs.low,
+    high: 'high' in patch ? (patch.high as number | null) : qs.high,
+    distinct: patch.distinct ?? qs.distinct,
+    select: patch.select ?? qs.select,
+    annotations: patch.annotations ?? qs.annotations,
+    empty: patch.empty ?? qs.empty,
+    compound: 'compound' in patch ? (patch.compound as Compound | null) : qs.compound,
+    ext: patch.ext ?? qs.ext,
+    invalid: 'invalid' in patch ? (patch.invalid as OrmError | null) : qs.invalid,
+  }) as never
 
 const invalid = <Q extends AnyQuerySet>(qs: Q, message: string): Q =>
   qs.invalid ? qs : (cloneWith(qs, { invalid: new FieldError(message) }) as unknown as Q)
@@ -139,7 +182,10 @@ const addWhere = <Q extends AnyQuerySet>(qs: Q, conds: readonly Condition[], neg
   if (sliced(qs)) return invalid(qs, 'Cannot filter a query once a slice has been taken.')
   if (conds.length === 0) return qs
   const children = conds.map(toWhere)
-  const node: WhereNode = freeze({ kind: 'group', connector: 'AND', negated, children: freeze(children) })
+  // One lookup object is already an AND group: don't nest it in another.
+  const only = children.length === 1 ? children[0] : undefined
+  const flat = only && only.kind === 'group' && only.connector === 'AND' && !only.negated ? only.children : children
+  const node: WhereNode = freeze({ kind: 'group', connector: 'AND', negated, children: freeze(flat) })
   return cloneWith(qs, { where: freeze([...qs.where, node]) }) as unknown as Q
 }
 
@@ -150,7 +196,7 @@ const addWhere = <Q extends AnyQuerySet>(qs: Q, conds: readonly Condition[], neg
  */
 export const orderBy =
   <const K extends readonly (string | AnyExpression)[]>(...keys: K) =>
-  <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<Extract<K[number], string>, OrderKey<M, A>, 'ordering'>): QuerySet<M, R, A> => {
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckOrder<M, A, Extract<K[number], string>>): QuerySet<M, R, A> => {
     if (sliced(qs)) return invalid(qs, 'Cannot reorder a query once a slice has been taken.')
     return cloneWith(qs, { order: freeze([...(keys as readonly OrderItem[])]), reversed: false }) as QuerySet<M, R, A>
   }
@@ -166,7 +212,7 @@ export const reverse =
 /** SELECT DISTINCT; with fields, DISTINCT ON (where the backend has it). */
 export const distinct =
   <const K extends readonly string[]>(...fields: K) =>
-  <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K[number], FieldName<M, A>, 'field'>): QuerySet<M, R, A> =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckPaths<M, A, K[number], 'field'>): QuerySet<M, R, A> =>
     cloneWith(qs, { distinct: fields.length ? freeze([...fields]) : true }) as QuerySet<M, R, A>
 
 /**
@@ -189,7 +235,7 @@ export const slice =
 /** Rows as objects with just these keys (every concrete field and annotation when none are given). */
 export const values =
   <const K extends readonly string[]>(...fields: K) =>
-  <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K[number], FieldName<M, A>, 'field'>): QuerySet<M, ValuesRow<M, A, K>, A> =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckPaths<M, A, K[number], 'field'>): QuerySet<M, ValuesRow<M, A, K>, A> =>
     cloneWith(qs, { select: freeze({ kind: 'values', fields: freeze([...fields]) }) }) as never
 
 type ValuesListResult<M, A, K extends readonly string[], O> = O extends { flat: true }
@@ -201,11 +247,11 @@ type ValuesListResult<M, A, K extends readonly string[], O> = O extends { flat: 
 /** Rows as tuples; `{ flat: true }` for a single field gives bare values; `{ named: true }` gives objects. */
 export function valuesList<const K extends readonly string[]>(
   ...fields: K
-): <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K[number], FieldName<M, A>, 'field'>) => QuerySet<M, ValuesTuple<M, A, K>, A>
+): <M, R, A>(qs: QuerySet<M, R, A> & CheckPaths<M, A, K[number], 'field'>) => QuerySet<M, ValuesTuple<M, A, K>, A>
 export function valuesList<
   const K extends readonly string[],
   const O extends { readonly flat?: boolean; readonly named?: boolean },
->(...args: [...K, O]): <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K[number], FieldName<M, A>, 'field'>) => QuerySet<M, ValuesListResult<M, A, K, O>, A>
+>(...args: [...K, O]): <M, R, A>(qs: QuerySet<M, R, A> & CheckPaths<M, A, K[number], 'field'>) => QuerySet<M, ValuesListResult<M, A, K, O>, A>
 export function valuesList(...args: readonly unknown[]) {
   const last = args[args.length - 1]
   const opts = (typeof last === 'object' && last !== null ? last : {}) as { flat?: boolean; named?: boolean }

@@ -312,7 +312,8 @@ subqueryHook.compile = (qs, parent, purpose) => {
     return purpose === 'exists' ? { frag: () => sql`(SELECT 1 WHERE 1 = 0)`, type: 'boolean', aggregate: false } : FALSE
   }
   return {
-    frag: () => sql`(${inner.build()})`,
+    // Kysely parenthesises a nested SELECT itself; a second pair breaks `EXISTS ((…))` on SQLite.
+    frag: () => sql`${inner.build()}`,
     type: first?.type,
     field: first?.field,
     aggregate: false,

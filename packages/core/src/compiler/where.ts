@@ -320,6 +320,8 @@ const applyLookup = (scope: Scope, def: LookupDef, lhs: Compiled, value: unknown
   }
   const compileSql = lookupSql(scope, def)
   let rhs: Frag
+  // The whole condition, when the lookup had to build it itself (an IN list split into chunks).
+  let whole: Frag | undefined
   let aggregate = lhs.aggregate
   const label = lhs.field ? `${lhs.field.model}.${lhs.field.name}` : key
   if (value instanceof Expression) {
@@ -347,15 +349,12 @@ const applyLookup = (scope: Scope, def: LookupDef, lhs: Compiled, value: unknown
         if (max !== null && frags.length > max) {
           const chunks: Frag[][] = []
           for (let i = 0; i < frags.length; i += max) chunks.push(frags.slice(i, i + max))
-          return {
-            ...base,
-            aggregate,
-            frag: () =>
-              sql`(${sql.join(
-                chunks.map((c) => compileSql(lhs.frag(), sql`(${sql.join(c.map((f) => f()))})`, type as FieldType)),
-                sql` OR `,
-              )})`,
-          }
+          whole = () =>
+            sql`(${sql.join(
+              chunks.map((c) => compileSql(lhs.frag(), sql`(${sql.join(c.map((f) => f()))})`, type as FieldType)),
+              sql` OR `,
+            )})`
+          break
         }
         rhs = () => sql`(${sql.join(frags.map((f) => f()))})`
         break
@@ -383,7 +382,7 @@ const applyLookup = (scope: Scope, def: LookupDef, lhs: Compiled, value: unknown
         rhs = paramFor(scope, type, value, label)
     }
   }
-  const cond: Frag = () => compileSql(lhs.frag(), rhs(), type as FieldType)
+  const cond: Frag = whole ?? (() => compileSql(lhs.frag(), rhs(), type as FieldType))
   // Under NOT, a nullable column must not match through NULL (Django adds IS NOT NULL).
   const nullable = negated && lhs.field !== undefined && lhs.field.field.options.null === true
   if (nullable) {

@@ -370,8 +370,9 @@ const castParam = (db: Db, bf: BoundField, v: unknown) => {
   return (castable as readonly string[]).includes(out) ? db.dialect.ops.cast(p, out as never) : p
 }
 
-const lookupData = (lookup: Data): Data =>
-  Object.fromEntries(Object.entries(lookup).filter(([k]) => !k.includes('__') && k !== 'pk'))
+/** The fields a lookup sets on a new row: plain names (`pk` as the primary key), not `a__b` paths. */
+const lookupData = (model: AnyModel, lookup: Data): Data =>
+  Object.fromEntries(Object.entries(lookup).flatMap(([k, v]) => (k.includes('__') ? [] : [[k === 'pk' ? model.meta.pk.name : k, v]])))
 
 /**
  * The row matching `lookup`, or a new one made from `lookup` and `defaults`: `[row, created]`.
@@ -387,7 +388,7 @@ export const getOrCreate = <M extends AnyModel>(
     const found = await getMaybe(db, qs)
     if (found) return [found as Row<M>, false]
     try {
-      const row = await inTransaction(db, (tx) => unwrap(tx, create(model, { ...lookupData(lookup), ...defaults } as Insert<M>)), {
+      const row = await inTransaction(db, (tx) => unwrap(tx, create(model, { ...lookupData(model, lookup), ...defaults } as Insert<M>)), {
         writes: true,
       })
       return [row, true]

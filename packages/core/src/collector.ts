@@ -1,7 +1,7 @@
 // The deletion collector: which rows a delete reaches through on_delete, in Django's order, in one
 // transaction. PROTECT and RESTRICT refuse before anything is written.
 import { sql } from 'kysely'
-import { bindParams, planFor, toPlanSql, type Plan } from './compiler/plan.js'
+import { bindParams, makeHydrator, planFor, toPlanSql, type Plan } from './compiler/plan.js'
 import { compileSelect } from './compiler/select.js'
 import type { Db } from './db.js'
 import { ProtectedError, RestrictedError } from './errors.js'
@@ -43,7 +43,10 @@ const pluckPks = async (db: Db, qs: AnyQuerySet): Promise<unknown[]> => {
   const q = valuesList(pk as never, { flat: true })(orderBy()(qs) as never) as unknown as AnyQuerySet
   const { plan, values } = planFor<Plan & { empty: boolean }>(db, (ctx) => {
     const parts = compileSelect(q, ctx, null, 'rows')
-    return () => ({ ...toPlanSql(parts.build()), readers: parts.readers, bigints: false, hydrate: (r) => r.map((x) => x[0]), empty: parts.empty })
+    // The readers convert driver values (a BIGINT key arrives as a string from pg and mysql2) before
+    // the keys go back into lookups.
+    const hydrate = makeHydrator(db.dialect, parts.readers, 'flat')
+    return () => ({ ...toPlanSql(parts.build()), readers: parts.readers, bigints: false, hydrate, empty: parts.empty })
   })
   if (plan.empty) return []
   const res = await db.execute(plan.sql, bindParams(plan, values), { returnsRows: true })

@@ -1,5 +1,5 @@
 // Which database the demo talks to, from DATABASE_URL. SQLite needs nothing; the server backends are
-// loaded only when asked for, so the SQLite path works on a machine that has neither driver.
+// imported only when asked for, so the SQLite path never loads pg or mysql2.
 import { rmSync } from 'node:fs'
 import type { Db } from '@fjord/core'
 import { sqlite } from '@fjord/sqlite'
@@ -31,12 +31,12 @@ export const describeTarget = (t: Target): string => {
   return `${t.kind === 'postgres' ? 'PostgreSQL' : 'MySQL/MariaDB'} (${safe})`
 }
 
-// A variable specifier keeps the compiler from requiring the optional backends at build time.
-const load = async <T>(name: string): Promise<T> => {
+// Loaded on demand: the SQLite path never loads the server drivers.
+const load = async <T>(name: string, importer: () => Promise<T>): Promise<T> => {
   try {
-    return (await import(name)) as T
+    return await importer()
   } catch (e) {
-    throw new Error(`${name} is needed for this DATABASE_URL; add it to apps/blog's dependencies and install`, { cause: e })
+    throw new Error(`${name} could not be loaded for this DATABASE_URL (is it built and installed?)`, { cause: e })
   }
 }
 
@@ -51,11 +51,11 @@ export const connect = async (t: Target): Promise<Db> => {
         for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(t.filename + suffix, { force: true })
       return sqlite({ filename: t.filename })
     case 'postgres': {
-      const { postgres } = await load<{ postgres: (o: { connectionString: string }) => Db }>('@fjord/postgres')
+      const { postgres } = await load('@fjord/postgres', () => import('@fjord/postgres'))
       return postgres({ connectionString: t.url })
     }
     case 'mysql': {
-      const { mysql } = await load<{ mysql: (o: { uri: string }) => Db }>('@fjord/mysql')
+      const { mysql } = await load('@fjord/mysql', () => import('@fjord/mysql'))
       return mysql({ uri: t.url })
     }
   }

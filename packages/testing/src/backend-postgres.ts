@@ -46,7 +46,7 @@ const connect = async (): Promise<Db> => {
     await run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
     await run(`CREATE SCHEMA "${schema}"`)
   })
-  const db = postgres({ connectionString: url(), options: `-c search_path=${schema}`, max: 4 })
+  const db = postgres({ connectionString: url(), options: `-c search_path=${schema}` })
   return {
     ...db,
     close: async () => {

@@ -232,8 +232,6 @@ export const oracleOperations: Operations = {
     Concat: (args) => sql`(${sql.join(args, sql` || `)})`,
     // A plain TIMESTAMP in UTC, like every stored datetime (CURRENT_TIMESTAMP carries a zone).
     Now: () => sql`SYS_EXTRACT_UTC(SYSTIMESTAMP)`,
-    Extract: (args, o) => datePart(o.part as DatePart, args[0]),
-    Trunc: (args, o) => dateTrunc(o.kind as TruncKind, args[0]),
   },
   datePart: (part, lhs) => datePart(part, lhs),
   dateTrunc: (kind, lhs) => dateTrunc(kind, lhs),
@@ -244,6 +242,8 @@ export const oracleOperations: Operations = {
   fromDb: (type, v, field) => (v === null || v === undefined ? (converter(type, field)?.(null) ?? null) : (converter(type, field)?.(v) ?? v)),
   converter,
   random: () => sql`DBMS_RANDOM.VALUE`,
+  // Oracle's `/` keeps the fraction; integers divide toward zero elsewhere.
+  integerDivide: (l, r) => sql`TRUNC(${l} / ${r})`,
   bulkInsertValue,
   insertConflict() {
     throw new DatabaseError('Oracle does not support ignoreConflicts or updateConflicts in bulkCreate.', 'other')

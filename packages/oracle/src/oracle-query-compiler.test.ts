@@ -232,3 +232,34 @@ describe('savepoints', () => {
     expect(sql`release savepoint sp2`.compile(db).sql).toBe('')
   })
 })
+
+describe('row locks', () => {
+  test('FOR UPDATE OF names a selected column of each table, as Oracle requires', () => {
+    const query = db
+      .selectFrom('person as p')
+      .innerJoin('pet', 'pet.owner_id', 'p.id')
+      .select(['p.id', 'pet.name'])
+      .forUpdate(['p', 'pet'])
+      .noWait()
+    expect(compiled(query).sql).toBe(
+      'select "p"."id", "pet"."name" from "person" "p" inner join "pet" on "pet"."owner_id" = "p"."id" for update of "p"."id", "pet"."name" nowait',
+    )
+    expect(() => db.selectFrom('person').select('id').forUpdate('pet').compile()).toThrow(/select a column of "pet"/)
+  })
+
+  test('an unordered limit under FOR UPDATE becomes ROWNUM (FETCH is refused there)', () => {
+    const query = db.selectFrom('person').select('id').where('id', '=', 1).limit(21).forUpdate().skipLocked()
+    expect(compiled(query)).toEqual({
+      sql: 'select "id" from "person" where "id" = :1 and rownum <= :2 for update skip locked',
+      parameters: [1, 21],
+    })
+    expect(compiled(db.selectFrom('person').select('id').limit(2).forUpdate()).sql).toBe(
+      'select "id" from "person" where rownum <= :1 for update',
+    )
+  })
+
+  test('an ordered or offset slice cannot be locked', () => {
+    expect(() => db.selectFrom('person').select('id').orderBy('id').limit(1).forUpdate().compile()).toThrow(/ORA-02014/)
+    expect(() => db.selectFrom('person').select('id').offset(1).forUpdate().compile()).toThrow(/ORA-02014/)
+  })
+})

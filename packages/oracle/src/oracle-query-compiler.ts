@@ -1,5 +1,6 @@
 import {
   AliasNode,
+  BinaryOperationNode,
   ColumnNode,
   type CompiledQuery,
   DefaultInsertValueNode,
@@ -12,6 +13,7 @@ import {
   type LimitNode,
   OffsetNode,
   type OperationNode,
+  OperatorNode,
   PrimitiveValueListNode,
   type QueryId,
   RawNode,
@@ -19,6 +21,7 @@ import {
   type ReturningNode,
   type RootOperationNode,
   SelectAllNode,
+  SelectModifierNode,
   type SelectQueryNode,
   type SetOperationNode,
   TableNode,
@@ -27,6 +30,7 @@ import {
   ValueListNode,
   ValueNode,
   ValuesNode,
+  WhereNode,
 } from 'kysely'
 import { shortenIdentifier } from './identifiers.js'
 
@@ -133,20 +137,35 @@ export class OracleQueryCompiler extends DefaultQueryCompiler {
     let rewritten = node
     // Before 23ai every SELECT needs a FROM.
     if (!node.from) rewritten = { ...rewritten, from: FromNode.create([RawNode.createWithSql('dual')]) }
-    if (node.limit || node.offset) {
-      if (node.fetch) throw new Error('Oracle: use either limit/offset or fetch, not both')
+    if ((node.limit || node.offset || node.fetch) && node.endModifiers?.some(isRowLock)) rewritten = lockedLimit(rewritten)
+    const { limit, offset } = rewritten
+    if (limit || offset) {
+      if (rewritten.fetch) throw new Error('Oracle: use either limit/offset or fetch, not both')
       // Oracle's row-limiting clause is OFFSET … ROWS FETCH NEXT … ROWS ONLY, in that order.
-      const fetch = node.limit
-        ? ({ kind: 'FetchNode', rowCount: node.limit.limit, modifier: 'only' } as unknown as FetchNode)
-        : undefined
+      const fetch = limit ? ({ kind: 'FetchNode', rowCount: limit.limit, modifier: 'only' } as unknown as FetchNode) : undefined
       rewritten = {
         ...rewritten,
         limit: undefined,
-        offset: OffsetNode.create(node.offset?.offset ?? ValueNode.createImmediate(0)),
+        offset: OffsetNode.create(offset?.offset ?? ValueNode.createImmediate(0)),
         fetch,
       }
     }
     super.visitSelectQuery(rewritten)
+  }
+
+  protected override visitSelectModifier(node: SelectModifierNode): void {
+    const select = this.parentNode
+    if (!node.of || !select || select.kind !== 'SelectQueryNode') {
+      super.visitSelectModifier(node)
+      return
+    }
+    // Oracle's FOR UPDATE OF names columns, not tables: a selected column of each table stands for it.
+    super.visitSelectModifier({ ...node, of: undefined })
+    this.append(' of ')
+    node.of.forEach((table, i) => {
+      if (i > 0) this.append(', ')
+      this.visitNode(lockColumn(select as SelectQueryNode, table))
+    })
   }
 
   protected override visitOffset(node: OffsetNode): void {
@@ -267,4 +286,40 @@ export class OracleQueryCompiler extends DefaultQueryCompiler {
     }
     throw new Error('Oracle RETURNING … INTO needs a column or an aliased expression')
   }
+}
+
+const isRowLock = (m: SelectModifierNode): boolean =>
+  m.modifier === 'ForUpdate' || m.modifier === 'ForShare' || m.modifier === 'ForNoKeyUpdate' || m.modifier === 'ForKeyShare'
+
+/**
+ * FOR UPDATE refuses a row-limiting clause (ORA-02014). An unordered limit without offset (what
+ * `get()` sends) becomes `ROWNUM <= n`, which locks the same rows; anything else is refused.
+ */
+function lockedLimit(node: SelectQueryNode): SelectQueryNode {
+  if (!node.limit || node.offset || node.fetch || node.orderBy) {
+    throw new Error('Oracle cannot lock (FOR UPDATE) an ordered or offset slice of rows (ORA-02014); lock the rows without the slice')
+  }
+  const rownum = BinaryOperationNode.create(RawNode.createWithSql('rownum'), OperatorNode.create('<='), node.limit.limit)
+  const where = node.where ? WhereNode.cloneWithOperation(node.where, 'And', rownum) : WhereNode.create(rownum)
+  return { ...node, where, limit: undefined }
+}
+
+/** The first selected column of `table` (by name or alias), as a column reference. */
+function lockColumn(select: SelectQueryNode, table: OperationNode): OperationNode {
+  const name = TableNode.is(table) ? table.table.identifier.name : undefined
+  for (const selection of select.selections ?? []) {
+    const ref = unwrapReference(selection.selection)
+    if (ref?.table && ref.table.table.identifier.name === name && ColumnNode.is(ref.column)) return ref
+  }
+  throw new Error(`Oracle's FOR UPDATE OF names a column: select a column of "${name}" to lock its rows`)
+}
+
+function unwrapReference(node: OperationNode): ReferenceNode | undefined {
+  if (AliasNode.is(node)) return unwrapReference(node.node)
+  if (ReferenceNode.is(node)) return node
+  // sql.ref(…) arrives as a raw node around the reference.
+  if (RawNode.is(node) && node.parameters.length === 1 && node.sqlFragments.every((f) => f === '')) {
+    return unwrapReference(node.parameters[0])
+  }
+  return undefined
 }

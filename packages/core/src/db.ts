@@ -61,7 +61,7 @@ export interface Db {
   /** End the pool (or close the file). */
   close(): Promise<void>
   /** Send one statement (parameters bound, never spliced). */
-  execute(sql: string, params: readonly unknown[], options: ExecOptions, kind?: QueryKind): Promise<ExecResult>
+  execute(sql: string, params: readonly unknown[], options: ExecOptions, kind?: QueryKind): Promise<ExecResult> | ExecResult
   /** Rows of a statement, chunk by chunk. */
   stream(sql: string, params: readonly unknown[], options: ExecOptions & { chunkSize: number }): AsyncIterable<readonly unknown[]>
   /** The driver (pool) behind this Db. */
@@ -102,6 +102,24 @@ const toOrmError = (dialect: Dialect, e: unknown): OrmError => {
 
 const build = (dialect: Dialect, driver: Driver, shared: Shared, connection: Connection, transaction: TransactionState | null): Db => {
   const { listeners } = shared
+  const executeOn = async (sql: string, params: readonly unknown[], options: ExecOptions, kind: QueryKind): Promise<ExecResult> => {
+    if (listeners.size === 0) {
+      try {
+        return await connection.execute(sql, params, options)
+      } catch (e) {
+        throw toOrmError(dialect, e)
+      }
+    }
+    const start = performance.now()
+    try {
+      const result = await connection.execute(sql, params, options)
+      emit(listeners, { sql, parameters: params, durationMs: performance.now() - start, kind })
+      return result
+    } catch (e) {
+      emit(listeners, { sql, parameters: params, durationMs: performance.now() - start, kind, error: e })
+      throw toOrmError(dialect, e)
+    }
+  }
   const db: Db = {
     dialect,
     kysely: shared.kysely,
@@ -121,23 +139,18 @@ const build = (dialect: Dialect, driver: Driver, shared: Shared, connection: Con
       }
     },
     close: () => driver.close(),
-    async execute(sql, params, options, kind = 'query') {
-      if (listeners.size === 0) {
+    execute(sql, params, options, kind = 'query') {
+      if (listeners.size === 0 && connection.executeSync) {
+        // An embedded driver answers at once: no promise on the hot path.
+        let now: ExecResult | undefined
         try {
-          return await connection.execute(sql, params, options)
+          now = connection.executeSync(sql, params, options)
         } catch (e) {
-          throw toOrmError(dialect, e)
+          return Promise.reject(toOrmError(dialect, e))
         }
+        if (now !== undefined) return now
       }
-      const start = performance.now()
-      try {
-        const result = await connection.execute(sql, params, options)
-        emit(listeners, { sql, parameters: params, durationMs: performance.now() - start, kind })
-        return result
-      } catch (e) {
-        emit(listeners, { sql, parameters: params, durationMs: performance.now() - start, kind, error: e })
-        throw toOrmError(dialect, e)
-      }
+      return executeOn(sql, params, options, kind)
     },
     stream(sql, params, options) {
       emit(listeners, { sql, parameters: params, durationMs: 0, kind: 'query' })

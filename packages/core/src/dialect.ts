@@ -50,6 +50,8 @@ export interface Features {
   readonly hasNativeBoolean: boolean
   /** A subquery in UPDATE/DELETE may read the table being changed (MySQL may not). */
   readonly updateCanSelfSelect: boolean
+  /** `x IN (SELECT … LIMIT n)` is allowed (MySQL refuses it; a derived table stands in). */
+  readonly allowSlicedSubqueriesWithIn: boolean
   /** Timezone-aware datetimes. */
   readonly supportsTimezones: boolean
   /** UNION/INTERSECT/EXCEPT with ORDER BY/LIMIT in the parts. */
@@ -83,6 +85,7 @@ export const defaultFeatures: Features = {
   supportsAggregateFilterClause: false,
   hasNativeBoolean: false,
   updateCanSelfSelect: true,
+  allowSlicedSubqueriesWithIn: true,
   supportsTimezones: false,
   supportsSlicingOrderingInCompound: false,
   supportsIntersect: true,
@@ -124,6 +127,11 @@ export interface Operations {
   readonly offsetWithoutLimit?: number | bigint
   /** Division of two integers, truncating as `/` does on the other backends (MySQL: `DIV`). */
   readonly integerDivide?: (lhs: Sql, rhs: Sql) => Sql
+  /**
+   * `+`/`-` with a date, datetime or duration operand (`pubDate + wait`, `end - start`), where the
+   * operator alone does not do it; undefined keeps the plain operator.
+   */
+  readonly temporalArithmetic?: (op: '+' | '-', lhs: Sql, rhs: Sql, lhsType: FieldType | OutputType | undefined, rhsType: FieldType | OutputType | undefined) => Sql | undefined
   /** A converter for driver values of this type, or null when the driver's value is already right. */
   converter?(type: FieldType | OutputType, field?: BoundField): ((value: unknown) => unknown) | null
   /** Add ON CONFLICT / INSERT IGNORE / ON DUPLICATE KEY UPDATE to an insert. */
@@ -157,6 +165,8 @@ export interface ExecOptions {
 /** One connection (or the pool, outside transactions). */
 export interface Connection {
   execute(sql: string, params: readonly unknown[], options: ExecOptions): Promise<ExecResult>
+  /** The same, synchronously, for embedded drivers; undefined when it must wait (a transaction holds the connection). */
+  executeSync?(sql: string, params: readonly unknown[], options: ExecOptions): ExecResult | undefined
   stream?(sql: string, params: readonly unknown[], options: ExecOptions & { chunkSize: number }): AsyncIterable<readonly unknown[]>
 }
 

@@ -46,6 +46,10 @@ export class SqliteDriver implements Driver {
     return { rows: [], affected: info.changes, insertId: info.lastInsertRowid }
   }
 
+  executeSync(text: string, params: readonly unknown[], options: ExecOptions): ExecResult | undefined {
+    return this.locked ? undefined : this.run(text, params, options)
+  }
+
   async execute(text: string, params: readonly unknown[], options: ExecOptions): Promise<ExecResult> {
     if (this.locked) await this.waitUnlocked()
     return this.run(text, params, options)
@@ -74,6 +78,7 @@ export class SqliteDriver implements Driver {
     let done = false
     const conn: Connection & PinnedConnection = {
       execute: async (text, params, options) => this.run(text, params, options),
+      executeSync: (text, params, options) => this.run(text, params, options),
       stream: (text, params, options) => {
         const stmt = this.database.prepare(text)
         stmt.raw(true)

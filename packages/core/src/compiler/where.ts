@@ -460,11 +460,18 @@ export const compileExpr = (scope: Scope, expr: AnyExpression): Compiled => {
       return { ...c, aggregate: false }
     }
     case 'Value': {
-      ctx.k('V')
+      if (n.value instanceof Expression) {
+        ctx.k('V')
+        return compileExpr(scope, n.value)
+      }
+      // The type is part of the shape: it picks the reader and the placeholder's cast (Value(5) and
+      // Value(true) compile alike but read differently), and NULL binds no parameter.
+      const type = n.value === null ? n.output : (n.output ?? inferType(n.value))
+      ctx.k(`V${type ?? ''}${n.value === null ? '0' : ''}`)
       if (n.value === null) return { frag: () => sql`NULL`, type: n.output, aggregate: false }
-      const type = n.output ?? inferType(n.value)
-      if (n.value instanceof Expression) return compileExpr(scope, n.value)
-      return { frag: paramFor(scope, type, n.value), type, aggregate: false }
+      const param = paramFor(scope, type, n.value)
+      const typed = ctx.dialect.ops.typedValue
+      return { frag: typed ? () => typed(type, param()) : param, type, aggregate: false }
     }
     case 'Raw': {
       ctx.k(`R${n.sql}`)

@@ -60,6 +60,8 @@ export const featuresFor = (s: ServerInfo | undefined): Features => {
     supportsAggregateFilterClause: false,
     hasNativeBoolean: false,
     updateCanSelfSelect: false,
+    // `IN (SELECT … LIMIT n)` is refused (error 1235); core wraps the subquery in a derived table.
+    allowSlicedSubqueriesWithIn: false,
     supportsTimezones: false,
     supportsSlicingOrderingInCompound: true,
     supportsIntersect: s === undefined || (maria ? atLeast(s, 10, 3) : atLeast(s, 8, 0, 31)),

@@ -89,6 +89,9 @@ const lookups: Readonly<Record<string, LookupSql>> = {
   iregex: (l, r) => sql`${l} REGEXP CONCAT('(?i)', ${r})`,
 }
 
+// TIME_TO_SEC keeps the fraction on MariaDB and drops it on MySQL: count the parts instead.
+const timeMicros = (t: Sql) => sql`((HOUR(${t}) * 3600 + MINUTE(${t}) * 60 + SECOND(${t})) * 1000000 + MICROSECOND(${t}))`
+
 const dateFormat = (lhs: Sql, fmt: string) => sql`DATE_FORMAT(${lhs}, ${sql.lit(fmt)})`
 const quarterStart = (lhs: Sql) => sql`MAKEDATE(YEAR(${lhs}), 1) + INTERVAL QUARTER(${lhs}) QUARTER - INTERVAL 1 QUARTER`
 const weekStart = (lhs: Sql) => sql`DATE_SUB(${lhs}, INTERVAL WEEKDAY(${lhs}) DAY)`
@@ -120,6 +123,16 @@ export const mysqlOperations: Operations = {
     Variance: (args, o) => sql`${sql.raw(o.sample ? 'VAR_SAMP' : 'VAR_POP')}(${args[0]} + 0e0)`,
   },
   integerDivide: (lhs, rhs) => sql`(${lhs} DIV ${rhs})`,
+  // Durations are BIGINT microseconds, as Django stores them on MySQL: points in time move by an
+  // INTERVAL of microseconds, and their differences are counted in microseconds.
+  temporalArithmetic(op, l, r, lt, rt) {
+    const point = (t: unknown) => t === 'date' || t === 'dateTime' || t === 'time'
+    if (point(lt) && rt === 'duration') return op === '+' ? sql`(${l} + INTERVAL ${r} MICROSECOND)` : sql`(${l} - INTERVAL ${r} MICROSECOND)`
+    if (lt === 'duration' && point(rt) && op === '+') return sql`(${r} + INTERVAL ${l} MICROSECOND)`
+    if (op === '-' && lt === 'time' && rt === 'time') return sql`(${timeMicros(l)} - ${timeMicros(r)})`
+    if (op === '-' && point(lt) && point(rt)) return sql`TIMESTAMPDIFF(MICROSECOND, ${r}, ${l})`
+    return undefined
+  },
   datePart(part, lhs) {
     switch (part) {
       case 'year':

@@ -311,9 +311,12 @@ subqueryHook.compile = (qs, parent, purpose) => {
   if (inner.empty && purpose !== 'scalar') {
     return purpose === 'exists' ? { frag: () => sql`(SELECT 1 WHERE 1 = 0)`, type: 'boolean', aggregate: false } : FALSE
   }
+  // MySQL refuses LIMIT in an IN subquery: a derived table around it is accepted (Kysely parenthesises the inner SELECT).
+  const derived = purpose === 'in' && (qs.low !== 0 || qs.high !== null) && !ctx.dialect.features.allowSlicedSubqueriesWithIn
+  const alias = derived ? ctx.alias('fjord_sliced') : ''
   return {
     // Kysely parenthesises a nested SELECT itself; a second pair breaks `EXISTS ((…))` on SQLite.
-    frag: () => sql`${inner.build()}`,
+    frag: derived ? () => sql`(SELECT * FROM ${inner.build()} ${sql.raw(alias)})` : () => sql`${inner.build()}`,
     type: first?.type,
     field: first?.field,
     aggregate: false,

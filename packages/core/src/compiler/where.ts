@@ -419,13 +419,16 @@ const isInteger = (t: FieldType | OutputType | undefined): boolean => {
   return rank === 1 || rank === 2
 }
 
+const isTemporal = (t: FieldType | OutputType | undefined): boolean => t === 'date' || t === 'dateTime' || t === 'time' || t === 'duration'
+
 const combinedType = (a: Compiled, b: Compiled, op: string): FieldType | OutputType | undefined => {
   const ta = a.type
   const tb = b.type
+  // The difference of two points in time is a duration (Django's TemporalSubtraction).
+  if (op === '-' && ta === tb && (ta === 'dateTime' || ta === 'date' || ta === 'time')) return 'duration'
   if (ta === tb) return ta
-  if ((ta === 'dateTime' || ta === 'date') && tb === 'duration') return ta
-  if (ta === 'duration' && (tb === 'dateTime' || tb === 'date')) return tb
-  if ((ta === 'dateTime' && tb === 'dateTime') || (ta === 'date' && tb === 'date')) return op === '-' ? 'duration' : undefined
+  if ((ta === 'dateTime' || ta === 'date' || ta === 'time') && tb === 'duration') return ta
+  if (ta === 'duration' && (tb === 'dateTime' || tb === 'date' || tb === 'time')) return tb
   const ra = NUMERIC_RANK[ta ?? ''] ?? 0
   const rb = NUMERIC_RANK[tb ?? ''] ?? 0
   if (ra && rb) return ra >= rb ? ta : tb
@@ -502,7 +505,13 @@ export const compileExpr = (scope: Scope, expr: AnyExpression): Compiled => {
       const op = sql.raw(` ${n.op} `)
       // Integers divide as integers on every backend (MySQL's `/` gives a decimal).
       const intDiv = n.op === '/' && isInteger(a.type) && isInteger(b.type) ? ctx.dialect.ops.integerDivide : undefined
-      const frag: Frag = intDiv ? () => intDiv(a.frag(), b.frag()) : () => sql`(${a.frag()}${op}${b.frag()})`
+      const temporal = (n.op === '+' || n.op === '-') && (isTemporal(a.type) || isTemporal(b.type)) ? ctx.dialect.ops.temporalArithmetic : undefined
+      const plain = () => sql`(${a.frag()}${op}${b.frag()})`
+      const frag: Frag = intDiv
+        ? () => intDiv(a.frag(), b.frag())
+        : temporal
+          ? () => temporal(n.op as '+' | '-', a.frag(), b.frag(), a.type, b.type) ?? plain()
+          : plain
       return { frag, type, aggregate: a.aggregate || b.aggregate, window: a.window || b.window }
     }
     case 'Func': {

@@ -128,11 +128,6 @@ export interface Operations {
   /** Division of two integers, truncating as `/` does on the other backends (MySQL: `DIV`). */
   readonly integerDivide?: (lhs: Sql, rhs: Sql) => Sql
   /**
-   * `+`/`-` with a date, datetime or duration operand (`pubDate + wait`, `end - start`), where the
-   * operator alone does not do it; undefined keeps the plain operator.
-   */
-  readonly temporalArithmetic?: (op: '+' | '-', lhs: Sql, rhs: Sql, lhsType: FieldType | OutputType | undefined, rhsType: FieldType | OutputType | undefined) => Sql | undefined
-  /**
    * A standalone value's parameter (`Value(5)`, a CASE branch, a function argument), where nothing
    * around it gives the placeholder a type: PostgreSQL would read it as text. Undefined leaves it bare.
    */

@@ -149,7 +149,9 @@ export const count = <Q extends AnyQuerySet>(qs: Q): Effect<number> =>
     const { plan, values } = planFor<CountPlan>(db, (ctx) => {
       const wrap = qs.low !== 0 || qs.high !== null || qs.distinct !== false || qs.compound !== null || qs.select.kind === 'dates' || qs.annotations.some((a) => a.select)
       ctx.k(wrap ? 'count/w' : 'count')
-      const parts = compileSelect(qs, ctx, null, wrap ? 'inner' : 'count')
+      // Ordering only matters to a count when it picks the slice (and breaks SELECT DISTINCT on PostgreSQL).
+      const counted = qs.low === 0 && qs.high === null ? ({ ...qs, order: [] } as AnyQuerySet) : qs
+      const parts = compileSelect(counted, ctx, null, wrap ? 'inner' : 'count')
       return () => {
         const inner = parts.build()
         const q = wrap

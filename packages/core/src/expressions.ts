@@ -137,3 +137,26 @@ export const Subquery = <T = unknown>(query: AnyQuerySet, output?: OutputType): 
 export const Exists = (query: AnyQuerySet): Expression<boolean> => new Expression({ kind: 'Exists', query })
 
 export const isExpression = (x: unknown): x is AnyExpression => x instanceof Expression
+
+/**
+ * Whether an expression computes an aggregate (a `Func` marked `aggregate`) anywhere inside it.
+ * `Ext` nodes list the sub-expressions that belong to the same row in `data.children`.
+ */
+export const containsAggregate = (e: AnyExpression): boolean => {
+  const n = e.node
+  switch (n.kind) {
+    case 'Func':
+      return n.aggregate === true || n.args.some(containsAggregate) || (n.default !== undefined && containsAggregate(n.default))
+    case 'Combined':
+      return containsAggregate(n.lhs) || containsAggregate(n.rhs)
+    case 'Cast':
+    case 'OrderBy':
+      return containsAggregate(n.expr)
+    case 'Case':
+      return n.whens.some((w) => containsAggregate(w.then)) || (n.default !== undefined && containsAggregate(n.default))
+    case 'Ext':
+      return ((n.data as { readonly children?: readonly AnyExpression[] } | null)?.children ?? []).some(containsAggregate)
+    default:
+      return false
+  }
+}

@@ -69,6 +69,7 @@ export {
   F,
   Func,
   Greatest,
+  containsAggregate,
   isExpression,
   Least,
   Length,
@@ -170,7 +171,7 @@ export type { Compiled, Frag } from './compiler/context.js'
 export { Scope, registerRelationResolver, findField, relationStep } from './compiler/scope.js'
 export type { Join, PathStep, RelationResolver } from './compiler/scope.js'
 export { compileExpr, compileWhere, extCompilers, resolvePath, columnOf } from './compiler/where.js'
-export { compileSelect, registerSelectExtension } from './compiler/select.js'
-export type { Purpose, Reader, SelectExtension, SelectParts } from './compiler/select.js'
+export { compileSelect, registerQueryRewriter, registerSelectExtension } from './compiler/select.js'
+export type { Purpose, QueryRewriter, Reader, SelectExtension, SelectParts } from './compiler/select.js'
 export { bindParams, makeHydrator, planFor, toPlanSql } from './compiler/plan.js'
 export type { Plan } from './compiler/plan.js'

@@ -1,7 +1,7 @@
 // The QuerySet value and its combinators. Nothing here touches a database: every combinator returns
 // a new frozen value, to be compiled and run by a terminal.
 import { FieldError, type OrmError } from './errors.js'
-import { type AnyExpression, Expression } from './expressions.js'
+import { type AnyExpression, containsAggregate, Expression } from './expressions.js'
 import type { AnyModel } from './model.js'
 import { isSafeAlias } from './naming.js'
 import type { DeferRow, FieldName, Lookup, OnlyRow, PathLookupValue, Row, UnknownPaths, ValuesRow, ValuesTuple } from './types.js'
@@ -9,8 +9,14 @@ import { type Condition, QNode, type WhereNode, toWhere } from './where.js'
 
 export type Selection =
   | { readonly kind: 'rows'; readonly only: readonly string[] | null; readonly defer: readonly string[] }
-  | { readonly kind: 'values'; readonly fields: readonly string[] }
-  | { readonly kind: 'valuesList'; readonly fields: readonly string[]; readonly flat: boolean; readonly named: boolean }
+  | { readonly kind: 'values'; readonly fields: readonly string[]; readonly groupByRows?: boolean }
+  | {
+      readonly kind: 'valuesList'
+      readonly fields: readonly string[]
+      readonly flat: boolean
+      readonly named: boolean
+      readonly groupByRows?: boolean
+    }
   | { readonly kind: 'dates'; readonly field: string; readonly trunc: string; readonly datetime: boolean; readonly desc: boolean }
 
 export interface Annotation {
@@ -236,7 +242,14 @@ export const slice =
 export const values =
   <const K extends readonly string[]>(...fields: K) =>
   <M, R, A>(qs: QuerySet<M, R, A> & CheckPaths<M, A, K[number], 'field'>): QuerySet<M, ValuesRow<M, A, K>, A> =>
-    cloneWith(qs, { select: freeze({ kind: 'values', fields: freeze([...fields]) }) }) as never
+    cloneWith(qs, { select: freeze({ kind: 'values', fields: freeze([...fields]), ...rowGrouping(qs) }) }) as never
+
+/**
+ * values() after an aggregate annotation keeps the aggregates per row, as Django: only values()
+ * before annotate() groups by the values.
+ */
+const rowGrouping = (qs: AnyQuerySet): { readonly groupByRows?: true } =>
+  qs.annotations.some((a) => containsAggregate(a.expr)) ? { groupByRows: true } : {}
 
 type ValuesListResult<M, A, K extends readonly string[], O> = O extends { flat: true }
   ? ValuesTuple<M, A, K>[0]
@@ -262,7 +275,7 @@ export function valuesList(...args: readonly unknown[]) {
       return invalid(qs, "'flat' is not valid when valuesList is called with more than one field.")
     }
     return cloneWith(qs, {
-      select: freeze({ kind: 'valuesList', fields: freeze(fields), flat: !!opts.flat, named: !!opts.named }),
+      select: freeze({ kind: 'valuesList', fields: freeze(fields), flat: !!opts.flat, named: !!opts.named, ...rowGrouping(qs) }),
     })
   }
 }

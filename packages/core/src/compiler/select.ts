@@ -41,6 +41,16 @@ export interface SelectExtension {
   ): ((q: SelectQueryBuilder<any, any, any>) => SelectQueryBuilder<any, any, any>) | undefined
 }
 export const selectExtensions: SelectExtension[] = []
+
+/**
+ * A rewrite of a QuerySet before it compiles, registered by other packages (aggregates over several
+ * multi-valued relations become subqueries); it returns the QuerySet itself when it has nothing to do.
+ */
+export type QueryRewriter = (qs: AnyQuerySet) => AnyQuerySet
+const queryRewriters: QueryRewriter[] = []
+export const registerQueryRewriter = (r: QueryRewriter): void => {
+  if (!queryRewriters.includes(r)) queryRewriters.push(r)
+}
 export const registerSelectExtension = (ext: SelectExtension): void => {
   if (!selectExtensions.some((e) => e.name === ext.name)) selectExtensions.push(ext)
 }
@@ -162,8 +172,10 @@ const selection = (qs: AnyQuerySet, scope: Scope, purpose: Purpose): { cols: Com
 /**
  * Compile a QuerySet's SELECT in `ctx`. `parent` is the enclosing query for subqueries (OuterRef).
  */
-export const compileSelect = (qs: AnyQuerySet, ctx: Ctx, parent: Scope | null, purpose: Purpose): SelectParts => {
-  if (qs.invalid) throw qs.invalid
+export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | null, purpose: Purpose): SelectParts => {
+  if (original.invalid) throw original.invalid
+  let qs = original
+  for (const rewrite of queryRewriters) qs = rewrite(qs)
   const model: AnyModel = qs.model
   const meta = model.meta
   ctx.k(`Q${modelId(model)}${purpose}`)
@@ -205,7 +217,13 @@ export const compileSelect = (qs: AnyQuerySet, ctx: Ctx, parent: Scope | null, p
   }
 
   const hasAggregate = having.length > 0 || cols.some((c) => c.aggregate)
-  const groupBy: Frag[] = hasAggregate ? cols.filter((c) => !c.aggregate).map((c) => c.frag) : []
+  // EXISTS selects a constant, but its groups are still the rows (or values) the QuerySet would give.
+  const grouped = hasAggregate && purpose === 'exists' ? selection(qs, scope, 'rows').cols : cols
+  const groupBy: Frag[] = hasAggregate ? grouped.filter((c) => !c.aggregate).map((c) => c.frag) : []
+  const sel = qs.select
+  if (hasAggregate && (sel.kind === 'values' || sel.kind === 'valuesList') && sel.groupByRows) {
+    for (const bf of meta.concreteFields) groupBy.push(columnOf(scope.alias, bf).frag)
+  }
   if (hasAggregate) ctx.k('G')
 
   // ORDER BY: not for EXISTS/COUNT or unsliced IN; default ordering unless values() grouping.

@@ -6,6 +6,7 @@ import {
   bindParams,
   type Compiled,
   cloneWith,
+  containsAggregate,
   compileExpr,
   compileSelect,
   type Db,
@@ -25,7 +26,7 @@ import {
 } from '@fjord/core'
 import { sql } from 'kysely'
 import { emptyValue } from './empty.js'
-import { type Aggregate, type AggregateName, containsAggregate, someNode } from './functions.js'
+import { type Aggregate, type AggregateName, someNode } from './functions.js'
 import { type SourceColumn, toOuter } from './wrap.js'
 
 type Entry = AnyExpression | Readonly<Record<string, AnyExpression>>

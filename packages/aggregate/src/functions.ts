@@ -152,9 +152,6 @@ export const Variance = <const S extends Source, D = undefined>(
 
 // inspection
 
-/** Whether an expression holds an aggregate anywhere (arithmetic, functions, CASE, defaults). */
-export const containsAggregate = (e: AnyExpression): boolean => someNode(e, (n) => n.kind === 'Func' && n.aggregate === true)
-
 /** Whether any node of the tree satisfies `test` (subqueries are not entered: they are their own query). */
 export const someNode = (e: AnyExpression, test: (n: ExprNode) => boolean): boolean => {
   const n = e.node

@@ -2,5 +2,5 @@
 import './register.js'
 
 export { aggregate } from './aggregate.js'
-export { Avg, containsAggregate, Count, Max, Min, StdDev, Sum, Variance } from './functions.js'
+export { Avg, Count, Max, Min, StdDev, Sum, Variance } from './functions.js'
 export type { Aggregate, AggregateName, AggregateOptions, DefaultOption, SampleOption } from './functions.js'

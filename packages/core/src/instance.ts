@@ -441,6 +441,7 @@ export const fullClean = <M extends AnyModel>(model: M, data: Insert<M> | Row<M>
     const checks: string[][] = [
       ...model.meta.concreteFields.filter((f) => f.field.options.unique && !f.primaryKey).map((f) => [f.name]),
       ...model.meta.uniqueTogether.map((g) => [...g]),
+      ...model.meta.constraints.flatMap((c) => (c.kind === 'unique' && !c.condition ? [[...c.fields]] : [])),
     ]
     for (const names of checks) {
       const cond: Record<string, unknown> = {}

@@ -117,7 +117,10 @@ export const validationModels = schema({
       balance: f.decimal({ maxDigits: 5, decimalPlaces: 2, default: '0' }),
       big: f.bigInteger({ default: 0n }),
     },
-    { uniqueTogether: [['team', 'shirt']] },
+    {
+      uniqueTogether: [['team', 'shirt']],
+      constraints: [{ kind: 'unique', fields: ['name', 'level'], name: 'member_name_level_uniq' }],
+    },
   ),
 })
 

@@ -3,14 +3,14 @@ import { sql } from 'kysely'
 import { type Compiled, type Frag, FALSE } from './compiler/context.js'
 import { type Plan, bindParams, makeHydrator, planFor, type RowShape, toPlanSql } from './compiler/plan.js'
 import { compileSelect, type Purpose, type SelectParts } from './compiler/select.js'
-import { columnOf, compileExpr, paramFor } from './compiler/where.js'
+import { columnOf, compileExpr, paramFor, paramValue } from './compiler/where.js'
 import type { Db, Effect } from './db.js'
 import { DoesNotExist, FieldError, MultipleObjectsReturned } from './errors.js'
 import { effect, unwrap } from './effect.js'
 import { Expression } from './expressions.js'
 import type { AnyModel } from './model.js'
 import { type AnyQuerySet, type CheckConditions, cloneWith, filter, orderBy, type QuerySet, type ResultOf, reverse, slice } from './queryset.js'
-import { fastShape, sameValues } from './compiler/fastpath.js'
+import { type FastShape, fastShape, sameValues } from './compiler/fastpath.js'
 import { validateValue } from './validation.js'
 import type { Condition } from './where.js'
 import { deleteCollected } from './collector.js'
@@ -39,15 +39,18 @@ interface SelectPlan extends Plan {
 /** Marks a fast key whose shape the fast path can't reproduce: always compile fully. */
 const SLOW = Object.freeze({ slow: true })
 
-const selectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose = 'rows'): { plan: SelectPlan; values: unknown[] } => {
-  const fast = fastShape(qs, db.dialect, `${purpose}>${shapeOf(qs)}`)
-  if (fast === null) return fullSelectPlan(db, qs, purpose)
+/** The plan under the fast key when the fast path knows the shape; else (and the first time) the full compile. */
+const viaFastPath = <P>(db: Db, fast: FastShape | null, full: () => { plan: P; values: unknown[] }): { plan: P; values: unknown[] } => {
+  if (fast === null) return full()
   const hit = db.plans.get(fast.key)
-  if (hit !== undefined && hit !== SLOW) return { plan: hit as SelectPlan, values: fast.values }
-  const full = fullSelectPlan(db, qs, purpose)
-  if (hit === undefined) db.plans.set(fast.key, sameValues(full.values, fast.values) ? full.plan : SLOW)
-  return full
+  if (hit !== undefined && hit !== SLOW) return { plan: hit as P, values: fast.values }
+  const result = full()
+  if (hit === undefined) db.plans.set(fast.key, sameValues(result.values, fast.values) ? result.plan : SLOW)
+  return result
 }
+
+const selectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose = 'rows'): { plan: SelectPlan; values: unknown[] } =>
+  viaFastPath(db, fastShape(qs, db.dialect, `${purpose}>${shapeOf(qs)}`), () => fullSelectPlan(db, qs, purpose))
 
 const fullSelectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose) =>
   planFor<SelectPlan>(db, (ctx) => {
@@ -146,7 +149,7 @@ interface CountPlan extends Plan {
 /** The number of rows, as SELECT COUNT(*) (wrapping the query when it is sliced, distinct or grouped). */
 export const count = <Q extends AnyQuerySet>(qs: Q): Effect<number> =>
   effect(async (db) => {
-    const { plan, values } = planFor<CountPlan>(db, (ctx) => {
+    const { plan, values } = viaFastPath(db, fastShape(qs, db.dialect, 'count'), () => planFor<CountPlan>(db, (ctx) => {
       const wrap = qs.low !== 0 || qs.high !== null || qs.distinct !== false || qs.compound !== null || qs.select.kind === 'dates' || qs.annotations.some((a) => a.select)
       ctx.k(wrap ? 'count/w' : 'count')
       // Ordering only matters to a count when it picks the slice (and breaks SELECT DISTINCT on PostgreSQL).
@@ -159,7 +162,7 @@ export const count = <Q extends AnyQuerySet>(qs: Q): Effect<number> =>
           : inner.clearSelect().clearOrderBy().select(sql`COUNT(*)`.as('n'))
         return { ...toPlanSql(q), readers: [], bigints: false, hydrate: (r) => r as unknown[], empty: parts.empty }
       }
-    })
+    }))
     if (plan.empty) return 0
     const res = await db.execute(plan.sql, bindParams(plan, values), { returnsRows: true })
     return Number(res.rows[0]?.[0] ?? 0)
@@ -227,7 +230,7 @@ export const update =
       const model = qs.model
       const entries = Object.entries(values)
       if (entries.length === 0) return 0
-      const { plan, values: params } = planFor<CountPlan>(db, (ctx) => {
+      const { plan, values: params } = viaFastPath(db, fastUpdateShape(db, qs, entries), () => planFor<CountPlan>(db, (ctx) => {
         ctx.k(`U${entries.map(([k]) => k).join(',')}:`)
         const parts = compileSelect({ ...qs, order: [], annotations: qs.annotations } as AnyQuerySet, ctx, null, 'count')
         const scope = parts.scope
@@ -261,11 +264,29 @@ export const update =
           }
           return { ...toPlanSql(q), readers: [], bigints: false, hydrate: (r) => r as unknown[], empty: parts.empty }
         }
-      })
+      }))
       if (plan.empty) return 0
       const res = await db.execute(plan.sql, bindParams(plan, params), { returnsRows: false })
       return res.affected
     })
+
+/** The fast key of an UPDATE: the WHERE's, then each SET value (plain values only). */
+const fastUpdateShape = (db: Db, qs: AnyQuerySet, entries: readonly (readonly [string, unknown])[]): FastShape | null => {
+  const where = fastShape(qs, db.dialect, 'update')
+  if (where === null) return null
+  const model = qs.model
+  let key = where.key
+  const values = where.values
+  for (const [name, value] of entries) {
+    if (value instanceof Expression) return null
+    const bf = model.meta.fieldMap.get(name) ?? model.meta.fields.find((f) => f.attname === name)
+    if (!bf || !bf.concrete) return null
+    const v = validateValue(bf, bf.field.relation ? pkOf(value) : value)
+    key += `U${name}${v === null ? 'N' : ''}`
+    if (v !== null) values.push(paramValue(db.dialect, bf.field.relation ? 'bigAuto' : bf.field.type, v))
+  }
+  return { key, values }
+}
 
 const pkOf = (value: unknown): unknown =>
   value !== null && typeof value === 'object' && !(value instanceof Date) && 'id' in (value as object)

@@ -25,7 +25,22 @@ export type {
   WithId,
 } from './model.js'
 export { lowerCamel, snakeCase } from './naming.js'
-export type { FieldName, Insert, Lookup, LookupExtensions, OrderKey, Patch, Row, ValuesRow, ValuesTuple } from './types.js'
+export type {
+  FieldName,
+  HopOf,
+  Insert,
+  Lookup,
+  LookupExtensions,
+  OrderKey,
+  Patch,
+  PathLookupValue,
+  PathValue,
+  RelationHop,
+  RelationHops,
+  Row,
+  ValuesRow,
+  ValuesTuple,
+} from './types.js'
 
 // QuerySets
 export {

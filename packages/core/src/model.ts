@@ -90,13 +90,19 @@ type IdField = Field<{ value: number; null: false; optional: true; pk: true; cat
 /** The fields of a model definition, with the implicit `id` when no field is the primary key. */
 export type WithId<F extends Fields> = HasPk<F> extends true ? F : { readonly id: IdField } & F
 
-/** A model bound by `schema()`. `M['objects']` is the QuerySet of every row. */
-export interface Model<N extends string = string, F extends Fields = Fields> {
+/**
+ * A model bound by `schema()`. `M['objects']` is the QuerySet of every row. `D` is, at the type level
+ * only, the record of definitions the schema was made from, so relation targets named by a string can
+ * be resolved to their models (`unknown` for a model typed without its schema).
+ */
+export interface Model<N extends string = string, F extends Fields = Fields, D = unknown> {
   readonly _tag: 'Model'
   readonly name: N
   readonly fields: F
   readonly meta: ModelMeta
-  readonly objects: QuerySet<Model<N, F>, Row<Model<N, F>>>
+  readonly objects: QuerySet<Model<N, F, D>, Row<Model<N, F, D>>>
+  /** Phantom: never present at run time. */
+  readonly _D?: D
 }
 export type AnyModel = Model<string, Fields>
 
@@ -105,7 +111,7 @@ export const model = <const F extends Fields>(fields: F, meta: MetaOptions<F> = 
   Object.freeze({ _tag: 'ModelDef', fields: Object.freeze({ ...fields }), meta: Object.freeze({ ...meta }) as MetaOptions })
 
 export type SchemaResult<R extends Record<string, ModelDef>> = {
-  readonly [K in keyof R & string]: Model<K, WithId<R[K]['fields']>>
+  readonly [K in keyof R & string]: Model<K, WithId<R[K]['fields']>, R>
 }
 
 /** Hooks other packages register to take part in `schema()` (relations add reverse names and join tables). */

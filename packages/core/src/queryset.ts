@@ -90,6 +90,7 @@ type CheckLookup<M, A, C> = C extends QNode | AnyExpression
       ? unknown
       : { readonly [P in `wrong value type in lookup: ${BadValueKeys<M, A, C> & string}`]: never }
     : { readonly [P in `unknown field or lookup: ${UnknownKeys<M, A, C> & string}`]: never }
+type Idx<T, K> = K extends keyof T ? T[K] : never
 type UnknownKeys<M, A, C> = { [K in keyof C]-?: [KeyValue<M, A, K>] extends [never] ? K : never }[keyof C]
 type BadValueKeys<M, A, C> = { [K in keyof C]-?: C[K] extends KeyValue<M, A, K> ? never : K }[keyof C]
 

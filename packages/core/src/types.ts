@@ -5,7 +5,7 @@ import type { AnyModel, Model } from './model.js'
 import type { AnyQuerySet } from './queryset.js'
 
 export type SpecOf<F> = F extends Field<infer S> ? S : never
-export type FieldsOf<M> = M extends Model<string, infer F> ? F : never
+export type FieldsOf<M> = M extends Model<string, infer F, any> ? F : never
 export type ValueOfSpec<S extends FieldSpec> = S['null'] extends true ? S['value'] | null : S['value']
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
@@ -134,6 +134,73 @@ export interface LookupExtensions<M, Depth extends unknown[]> {}
 
 type AllEntries<M, A> = FieldEntries<M> | PkEntries<M> | AnnotationEntries<A>
 
+// ---------------------------------------------------------------------------------------------
+// paths across relations: resolved part by part, only for the keys actually written
+
+/** A relation crossed by one part of a path: the model it leads to, whether the join may find no row, and whether it finds many. */
+export interface RelationHop<T = unknown, Nullable extends boolean = boolean, Many extends boolean = boolean> {
+  readonly model: T
+  readonly nullable: Nullable
+  readonly many: Many
+}
+
+/**
+ * The relation a path part `Name` crosses from model M, as other packages compute it (relations:
+ * foreign keys, one-to-ones, many-to-manys and their reverse names); `never` when it names none.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: augmented by other packages
+export interface RelationHops<M, Name extends string> {}
+
+/** The hop a lookup part crosses from M, or never. */
+export type HopOf<M, Name extends string> = RelationHops<M, Name>[keyof RelationHops<M, Name>]
+
+/** How many relations a typed path may cross (the run time has no limit). */
+type MaxHops = [1, 1, 1, 1]
+
+type Idx<T, K> = K extends keyof T ? T[K] : never
+
+/** A relation compared as a value (`comment: 3`, `tags__in: [1, 2]`): the related row's key. */
+type RelationKeyLookups = LookupTable<'number', RelationInput>
+
+/** The value type of a lookup key that crosses relations (`post__title__icontains`), or never. */
+export type PathLookupValue<M, K extends string, D extends unknown[] = MaxHops> = K extends `${infer H}__${infer R}`
+  ? Crossed<HopOf<M, H>> extends RelationHop<infer T>
+    ? R extends keyof Lookup<T>
+      ? Exclude<Idx<Lookup<T>, R>, undefined>
+      : R extends keyof RelationKeyLookups
+        ? RelationKeyLookups[R]
+        : D extends [unknown, ...infer Rest]
+          ? PathLookupValue<T, R, Rest>
+          : never
+    : never
+  : Crossed<HopOf<M, K>> extends RelationHop
+    ? RelationKeyLookups['']
+    : never
+
+/** The value at the end of a field path across relations (`post__title`), wrapped as `[V]`; never when it names nothing. */
+export type PathValue<M, P extends string, D extends unknown[] = MaxHops> = P extends `${infer H}__${infer R}`
+  ? Crossed<HopOf<M, H>> extends RelationHop<infer T, infer N>
+    ? R extends FieldName<T>
+      ? [ValueOfName<T, {}, R> | (N extends true ? null : never)]
+      : D extends [unknown, ...infer Rest]
+        ? Unwrapped<PathValue<T, R, Rest>> extends [infer V]
+          ? [V | (N extends true ? null : never)]
+          : never
+        : never
+    : never
+  : Crossed<HopOf<M, P>> extends RelationHop<infer T>
+    ? [Row<T>[PkName<T> & keyof Row<T>] | null]
+    : never
+
+/** A wrapped path value, or a marker that no `[V]` pattern matches (never would match them all). */
+type Unwrapped<P> = [P] extends [never] ? 'no path' : P
+
+/** A hop, or a value no hop matches (never would match every pattern in a conditional type). */
+type Crossed<H> = [H] extends [never] ? 'no relation' : H
+
+/** Names of K that are neither fields of M (or annotations) nor paths across relations. */
+export type UnknownPaths<M, A, K> = K extends FieldName<M, A> ? never : K extends string ? ([PathValue<M, K>] extends [never] ? K : never) : K
+
 /** A lookup object for model M (with annotations A): `{ title__icontains: 'x', pubDate__year: 2023 }`. */
 export type Lookup<M, A = {}> = {
   readonly [E in AllEntries<M, A> as E[0]]?: E[1]
@@ -161,7 +228,11 @@ type ValueOfName<M, A, K> = K extends keyof A
       ? Row<M>[K]
       : K extends ConcreteNames<M>
         ? Row<M>[AttName<K, FieldsOf<M>[K]> & keyof Row<M>]
-        : never
+        : K extends string
+          ? Unwrapped<PathValue<M, K>> extends [infer V]
+            ? V
+            : never
+          : never
 
 /** The object `values(...names)` gives. */
 export type ValuesRow<M, A, K extends readonly string[]> = K extends readonly []

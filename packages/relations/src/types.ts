@@ -1,0 +1,90 @@
+// Relations at the type level: which model a path part leads to, from the schema's definitions that
+// `schema()` carries on every model (`Model<N, F, D>`). Core resolves paths part by part through the
+// `RelationHops` hook this file fills in, only for the keys a program actually writes.
+import type { Fields, Model, RelationHop, WithId } from '@fjord/core'
+
+type DefsOf<M> = M extends Model<string, Fields, infer D> ? D : never
+type NameOf<M> = M extends Model<infer N, Fields, unknown> ? N : never
+type FieldsOfModel<M> = M extends Model<string, infer F, unknown> ? F : never
+type SpecOfField<F> = F extends { readonly _S?: infer S } ? S : never
+
+/** The model a schema's definitions `D` name `T`, typed exactly as `schema()` returns it. */
+export type ModelNamed<D, T> = T extends keyof D & string
+  ? D[T] extends { readonly fields: infer F extends Fields }
+    ? Model<T, WithId<F>, D>
+    : never
+  : never
+
+type TargetOf<M, T> = T extends 'self' ? M : ModelNamed<DefsOf<M>, T>
+
+/** A relation field of M named `Name`, crossed forwards. */
+type ForwardHop<M, Name> = Name extends keyof FieldsOfModel<M>
+  ? SpecOfField<FieldsOfModel<M>[Name]> extends infer S
+    ? S extends { readonly category: 'relation'; readonly target: infer T; readonly null: infer N extends boolean }
+      ? RelationHop<TargetOf<M, T>, N, false>
+      : S extends { readonly category: 'manyToMany'; readonly target: infer T }
+        ? RelationHop<TargetOf<M, T>, true, true>
+        : never
+    : never
+  : never
+
+type Hidden<RN> = RN extends `${string}+` ? true : false
+type QueryNameOf<X extends string, S> = S extends { readonly relatedQueryName: infer Q extends string }
+  ? Q
+  : S extends { readonly relatedName: infer R extends string }
+    ? R
+    : Uncapitalize<X>
+type AccessorOf<X extends string, S> = S extends { readonly relatedName: infer R extends string }
+  ? R
+  : S extends { readonly relationKind: 'oneToOne' }
+    ? Uncapitalize<X>
+    : `${Uncapitalize<X>}Set`
+
+/** One reverse relation: model X's field points at the model named N. */
+interface ReverseEntry<X extends string, Q extends string, A extends string, Many extends boolean> {
+  readonly from: X
+  readonly query: Q
+  readonly accessor: A
+  readonly many: Many
+}
+type EntryOf<X extends string, S, N extends string> = S extends {
+  readonly category: 'relation' | 'manyToMany'
+  readonly target: infer T
+  readonly relatedName: infer RN
+}
+  ? Hidden<RN> extends true
+    ? never
+    : T extends N | (X extends N ? 'self' : never)
+      ? S extends { readonly category: 'manyToMany'; readonly symmetrical: infer Sym }
+        ? T extends 'self'
+          ? Sym extends false
+            ? ReverseEntry<X, QueryNameOf<X, S>, AccessorOf<X, S>, true>
+            : never
+          : ReverseEntry<X, QueryNameOf<X, S>, AccessorOf<X, S>, true>
+        : ReverseEntry<X, QueryNameOf<X, S>, AccessorOf<X, S>, S extends { readonly relationKind: 'oneToOne' } ? false : true>
+      : never
+  : never
+
+/** Every reverse relation onto the model named N in the definitions D. */
+type ReverseEntries<D, N extends string> = {
+  [X in keyof D & string]: D[X] extends { readonly fields: infer F }
+    ? { [K in keyof F & string]: EntryOf<X, SpecOfField<F[K]>, N> }[keyof F & string]
+    : never
+}[keyof D & string]
+
+/** A reverse relation of M named `Name` (by its query name, or by its accessor). */
+export type ReverseHop<M, Name, By extends 'query' | 'accessor' = 'query'> =
+  Extract<ReverseEntries<DefsOf<M>, NameOf<M>>, { readonly [P in By]: Name }> extends infer E
+    ? E extends ReverseEntry<infer X, string, string, infer Many>
+      ? RelationHop<ModelNamed<DefsOf<M>, X>, true, Many>
+      : never
+    : never
+
+/** The relation a part named `Name` crosses from M, in lookups. */
+export type LookupHop<M, Name> = ForwardHop<M, Name> | ReverseHop<M, Name, 'query'>
+
+declare module '@fjord/core' {
+  interface RelationHops<M, Name extends string> {
+    readonly relations: LookupHop<M, Name>
+  }
+}

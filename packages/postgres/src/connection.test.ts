@@ -8,7 +8,7 @@ const { Thing } = schema({ Thing: model({ name: f.char({ maxLength: 10 }) }) })
 
 const missing = await serverMissing()
 
-const failure = async (run: () => Promise<unknown>): Promise<DatabaseError> => {
+const failure = async (run: () => unknown): Promise<DatabaseError> => {
   try {
     await run()
   } catch (e) {

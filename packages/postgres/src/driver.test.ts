@@ -94,7 +94,7 @@ describe.skipIf(missing)('the pg driver', () => {
   })
 
   it('reports the isolation level inside the transaction', async () => {
-    const level = await inTransaction(db, (tx) => tx.execute('SHOW transaction_isolation', [], { returnsRows: true }), { isolationLevel: 'serializable' })
+    const level = await inTransaction(db, async (tx) => tx.execute('SHOW transaction_isolation', [], { returnsRows: true }), { isolationLevel: 'serializable' })
     expect(level.rows).toEqual([['serializable']])
   })
 

@@ -13,8 +13,11 @@ const { Author, Book } = schema({
 
 const missing = await serverMissing()
 
-const rejected = async (p: Promise<unknown>): Promise<Error> => {
-  const e = await p.then(
+/** The error a statement fails with; a thunk, so that a synchronous throw counts too. */
+const rejected = async (run: () => unknown): Promise<Error> => {
+  const e = await Promise.resolve()
+    .then(run)
+    .then(
     () => undefined,
     (x: Error) => x,
   )
@@ -38,7 +41,7 @@ describe.skipIf(missing)('error mapping on PostgreSQL', () => {
 
   it('maps a duplicate to IntegrityError unique, with the detail', async () => {
     await db.run(create(Author, { name: 'Ann' }))
-    const e = await rejected(db.run(create(Author, { name: 'Ann' })))
+    const e = await rejected(() => db.run(create(Author, { name: 'Ann' })))
     expect(e).toBeInstanceOf(IntegrityError)
     expect((e as IntegrityError).kind).toBe('unique')
     expect(e.message).toContain('(name)=(Ann)')
@@ -46,7 +49,7 @@ describe.skipIf(missing)('error mapping on PostgreSQL', () => {
   })
 
   it('maps a missing foreign row to IntegrityError foreignKey (the constraint is added by ALTER TABLE)', async () => {
-    const e = await rejected(db.run(create(Book, { title: 'x', author: 999_999 })))
+    const e = await rejected(() => db.run(create(Book, { title: 'x', author: 999_999 })))
     expect(e).toBeInstanceOf(IntegrityError)
     expect((e as IntegrityError).kind).toBe('foreignKey')
     const { rows } = await db.execute(
@@ -58,17 +61,17 @@ describe.skipIf(missing)('error mapping on PostgreSQL', () => {
   })
 
   it('maps NULL into a NOT NULL column to notNull and a failed CHECK to check', async () => {
-    const n = await rejected(db.execute('INSERT INTO "author" ("name", "age") VALUES (NULL, 1)', [], none))
+    const n = await rejected(() => db.execute('INSERT INTO "author" ("name", "age") VALUES (NULL, 1)', [], none))
     expect(n).toBeInstanceOf(IntegrityError)
     expect((n as IntegrityError).kind).toBe('notNull')
-    const c = await rejected(db.execute(`INSERT INTO "author" ("name", "age") VALUES ('Neg', -1)`, [], none))
+    const c = await rejected(() => db.execute(`INSERT INTO "author" ("name", "age") VALUES ('Neg', -1)`, [], none))
     expect(c).toBeInstanceOf(IntegrityError)
     expect((c as IntegrityError).kind).toBe('check')
   })
 
   it('keeps the connection usable after an error', async () => {
     await db.run(create(Author, { name: 'Bo' }))
-    for (let i = 0; i < 12; i++) await rejected(db.run(create(Author, { name: 'Bo' })))
+    for (let i = 0; i < 12; i++) await rejected(() => db.run(create(Author, { name: 'Bo' })))
     expect((await db.execute('SELECT count(*) FROM "author"', [], { returnsRows: true })).rows).toEqual([['1']])
   })
 
@@ -78,7 +81,7 @@ describe.skipIf(missing)('error mapping on PostgreSQL', () => {
     try {
       await holder.execute('BEGIN', [], none)
       await holder.execute('SELECT 1 FROM "author" WHERE "id" = $1 FOR UPDATE', [a.id], none)
-      const e = await rejected(db.execute('SELECT 1 FROM "author" WHERE "id" = $1 FOR UPDATE NOWAIT', [a.id], none))
+      const e = await rejected(() => db.execute('SELECT 1 FROM "author" WHERE "id" = $1 FOR UPDATE NOWAIT', [a.id], none))
       expect(e).toBeInstanceOf(DatabaseError)
       expect((e as DatabaseError).kind).toBe('lockTimeout')
       expect((e as DatabaseError).code).toBe('55P03')
@@ -128,7 +131,7 @@ describe.skipIf(missing)('error mapping on PostgreSQL', () => {
       await one.execute(`INSERT INTO "author" ("name") VALUES ('Fay')`, [], none)
       await two.execute(`INSERT INTO "author" ("name") VALUES ('Gil')`, [], none)
       await one.execute('COMMIT', [], none)
-      const e = db.dialect.mapError(await rejected(two.execute('COMMIT', [], none)))
+      const e = db.dialect.mapError(await rejected(() => two.execute('COMMIT', [], none)))
       expect(e).toBeInstanceOf(DatabaseError)
       expect((e as DatabaseError).kind).toBe('serialization')
     } finally {

@@ -3,6 +3,7 @@
 import {
   annotate,
   bulkCreate,
+  Case,
   Cast,
   Concat,
   count,
@@ -17,6 +18,7 @@ import {
   Func,
   model,
   orderBy,
+  Q,
   schema,
   toArray,
   toSql,
@@ -24,6 +26,7 @@ import {
   Value,
   values,
   valuesList,
+  When,
 } from '@fjord/core'
 import { createTables } from '@fjord/migrate'
 import { pipe } from 'fp-ts/function'
@@ -38,13 +41,15 @@ const { Event } = schema({
     starts: f.time(),
     score: f.integer({ default: 0 }),
     price: f.decimal({ maxDigits: 8, decimalPlaces: 2, default: '0' }),
+    wait: f.duration({ default: 90_000 }),
+    until: f.date({ null: true }),
   }),
 })
 
 const missing = await serverMissing()
 
 // 2021-01-03 is a Sunday; ISO week 53 of ISO year 2020. 23:30 UTC is already the 4th east of UTC.
-const sunday = { name: 'sunday', at: new Date('2021-01-03T23:30:45.900Z'), on: '2021-01-03', starts: '23:30:45', score: 3, price: '1.25' }
+const sunday = { name: 'sunday', at: new Date('2021-01-03T23:30:45.900Z'), on: '2021-01-03', starts: '23:30:45', score: 3, price: '1.25', until: '2021-01-10' }
 // 2022-06-15 is a Wednesday, in the second quarter, ISO week 24.
 const wednesday = { name: 'wednesday', at: new Date('2022-06-15T08:05:00Z'), on: '2022-06-15', starts: '08:05:00', score: 5, price: '2.50' }
 
@@ -156,6 +161,44 @@ describe.skipIf(missing)('PostgreSQL operations', () => {
     ])
     await db.run(bulkCreate(Event, [{ ...base, name: 'new', score: 7 }], { updateConflicts: true, uniqueFields: ['name'], updateFields: ['score'] }))
     expect(await db.run(pipe(Event.objects, filter({ name: 'new' }), valuesList('score', { flat: true }), toArray))).toEqual([7])
+  })
+
+  it('types standalone values, so CASE branches compare as numbers and booleans read as booleans', async () => {
+    const big = Case(When(Q({ name: 'sunday' }), 10), { default: 2 })
+    expect(await names(pipe(Event.objects, annotate({ big }), filter(Q({ big__gt: 3 }))))).toEqual(['sunday'])
+    const row = await db.run(pipe(Event.objects, filter({ name: 'sunday' }), annotate({ five: Value(5), yes: Value(true), when: Value(new Date('2020-01-01T00:00:00Z')) }), values('five', 'yes', 'when'), toArray))
+    expect(row).toEqual([{ five: 5, yes: true, when: new Date('2020-01-01T00:00:00Z') }])
+    // The same shape with other value types does not reuse the first reader.
+    const again = await db.run(pipe(Event.objects, filter({ name: 'sunday' }), annotate({ five: Value('five'), yes: Value(0), when: Value(null) }), values('five', 'yes', 'when'), toArray))
+    expect(again).toEqual([{ five: 'five', yes: 0, when: null }])
+  })
+
+  it('adds durations to datetimes, dates and times, and subtracts dates into durations', async () => {
+    const rows = await db.run(
+      pipe(
+        Event.objects,
+        filter({ name: 'sunday' }),
+        annotate({
+          later: F('at').add(F('wait')),
+          dayAfter: F('on').add(Value(86_400_000, 'duration')),
+          clock: F('starts').add(F('wait')),
+          span: F('until').sub(F('on')),
+          gap: F('at').sub(Value(new Date('2021-01-03T00:00:00Z'))),
+        }),
+        values('later', 'dayAfter', 'clock', 'span', 'gap'),
+        toArray,
+      ),
+    )
+    expect(rows).toEqual([
+      {
+        later: new Date('2021-01-03T23:32:15.900Z'),
+        dayAfter: '2021-01-04',
+        clock: '23:32:15',
+        span: 7 * 86_400_000,
+        gap: (23 * 3600 + 30 * 60 + 45.9) * 1000,
+      },
+    ])
+    expect(await names(pipe(Event.objects, filter({ name__in: ['sunday', 'wednesday'], at__lt: F('at').add(F('wait')) }), orderBy('at')))).toEqual(['sunday', 'wednesday'])
   })
 
   it('explains a query', async () => {

@@ -52,6 +52,25 @@ const CAST: Record<OutputType, string> = {
   json: 'jsonb',
 }
 
+// A standalone value is cast the way Django's driver writes its literals: numbers as numbers (an
+// integer as bigint, so no value overflows), booleans, dates and times typed. Text stays untyped so that
+// it adapts to whatever it meets (a varchar, a uuid).
+const VALUE_CAST: Partial<Record<FieldType | OutputType, string>> = {
+  integer: 'bigint',
+  smallInteger: 'bigint',
+  bigInteger: 'bigint',
+  auto: 'bigint',
+  bigAuto: 'bigint',
+  float: 'numeric',
+  decimal: 'numeric',
+  boolean: 'boolean',
+  date: 'date',
+  dateTime: 'timestamp with time zone',
+  time: 'time',
+  duration: 'interval',
+  json: 'jsonb',
+}
+
 const decimalString = (v: unknown, places: number | undefined): string => {
   if (typeof v === 'string') return v
   const n = Number(v)
@@ -115,6 +134,19 @@ export const postgresOperations: Operations = {
   dateCast: (lhs) => sql`(${lhs} AT TIME ZONE 'UTC')::date`,
   timeCast: (lhs) => sql`(${lhs} AT TIME ZONE 'UTC')::time`,
   cast: (lhs, type) => sql`CAST(${lhs} AS ${sql.raw(CAST[type] ?? 'text')})`,
+  temporalArithmetic(op, lhs, rhs, lhsType, rhsType) {
+    // date - date is a number of days in PostgreSQL; Fjord wants a duration (Django does the same).
+    if (op === '-' && lhsType === 'date' && rhsType === 'date') return sql`(INTERVAL '1 day' * (${lhs} - ${rhs}))`
+    // date ± interval is a timestamp; the expression is typed as a date.
+    if (lhsType === 'date' && rhsType === 'duration') return sql`CAST(${lhs} ${sql.raw(op)} ${rhs} AS date)`
+    if (op === '+' && lhsType === 'duration' && rhsType === 'date') return sql`CAST(${lhs} + ${rhs} AS date)`
+    // Everything else (timestamptz ± interval, time ± interval, timestamptz - timestamptz) is native.
+    return undefined
+  },
+  typedValue(type, placeholder) {
+    const cast = type === undefined ? undefined : VALUE_CAST[type]
+    return cast ? sql`CAST(${placeholder} AS ${sql.raw(cast)})` : placeholder
+  },
   toDb(type, v) {
     if (v === null || v === undefined) return null
     switch (type) {

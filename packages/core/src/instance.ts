@@ -160,7 +160,8 @@ const insertOne = async (db: Db, model: AnyModel, fields: readonly BoundField[],
   const params = bindParams(plan, values.map((v, i) => toDbValue(db, fields[i], v)))
   const res = await db.execute(plan.sql, params, { returnsRows: plan.returning })
   if (plan.returning) return plan.hydrate(res.rows)[0]
-  return res.insertId === undefined ? undefined : Number(res.insertId)
+  // Through the key's converter, as a RETURNING row would be: a key past the safe range is an error, not a rounded number.
+  return res.insertId === undefined ? undefined : plan.hydrate([[res.insertId]])[0]
 }
 
 /**

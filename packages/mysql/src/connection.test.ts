@@ -8,8 +8,8 @@ const { Thing } = schema({ Thing: model({ name: f.char({ maxLength: 10 }) }) })
 
 const reason = await unavailable()
 
-const failure = async (p: Promise<unknown>): Promise<DatabaseError> => {
-  const e = await p.then(
+const failure = async (p: unknown): Promise<DatabaseError> => {
+  const e = await Promise.resolve(p).then(
     () => undefined,
     (err: unknown) => err,
   )

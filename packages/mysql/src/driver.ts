@@ -42,7 +42,11 @@ export class MysqlDriver implements Driver {
     /** Told the server's version once, when the first connection opens. */
     private readonly onServer: (server: ServerInfo) => void,
     private readonly ownsPool = true,
-  ) {}
+    /** Given by the caller (`serverVersion`): no probe then. */
+    known?: ServerInfo,
+  ) {
+    this.known = known
+  }
 
   /** The server's version (connecting when none is open yet). */
   async server(): Promise<ServerInfo> {

@@ -9,8 +9,8 @@ const { Tag } = schema({ Tag: model({ name: f.char({ maxLength: 10, unique: true
 const reason = await unavailable()
 type TestDb = Awaited<ReturnType<typeof freshDb>>
 
-const failure = async (p: Promise<unknown>): Promise<Error & { kind?: string; code?: unknown }> => {
-  const e = await p.then(
+const failure = async (p: unknown): Promise<Error & { kind?: string; code?: unknown }> => {
+  const e = await Promise.resolve(p).then(
     () => undefined,
     (x: unknown) => x,
   )

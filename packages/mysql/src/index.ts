@@ -65,7 +65,8 @@ export const mysql = (options: MysqlOptions = {}): Db => {
   const { pool: given, serverVersion, isolationLevel = 'readCommitted', uri, ...rest } = options
   if (given) checkPool(given)
   const pool = given ?? createPool({ ...mysqlPoolOptions, ...rest, ...(uri ? { uri } : {}) })
-  const dialect = new MysqlDialect(targetOf(options), serverVersion ? parseServerVersion(serverVersion) : undefined)
+  const declared = serverVersion ? parseServerVersion(serverVersion) : undefined
+  const dialect = new MysqlDialect(targetOf(options), declared)
   let db: Db | undefined
   const driver = new MysqlDriver(
     pool,
@@ -75,6 +76,7 @@ export const mysql = (options: MysqlOptions = {}): Db => {
       if (dialect.setServer(server)) db?.plans.clear()
     },
     given === undefined,
+    declared,
   )
   db = makeDb(dialect, driver)
   return db

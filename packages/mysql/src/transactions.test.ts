@@ -136,3 +136,38 @@ describe.skipIf(reason)('transactions, streaming and version-dependent features'
     }
   })
 })
+
+// MySQL's code paths (no RETURNING) on whatever server answers, by declaring the version.
+describe.skipIf(reason)('without INSERT … RETURNING (as on MySQL 8)', () => {
+  let db: TestDb
+  beforeAll(async () => {
+    db = await freshDb({ serverVersion: '8.0.36' })
+    await db.run(createTables([Item]))
+  })
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  it('create reads the key from LAST_INSERT_ID; bulkCreate returns rows without keys, as Django does', async () => {
+    expect(db.dialect.features.canReturnRowsFromInsert).toBe(false)
+    const sent: string[] = []
+    const off = db.onQuery((e) => sent.push(e.sql))
+    const a = await db.run(create(Item, { name: 'a' }))
+    const b = await db.run(create(Item, { name: 'b' }))
+    off()
+    expect(sent.every((s) => !s.includes('returning'))).toBe(true)
+    expect([a.id, b.id]).toEqual(await db.run(pipe(Item.objects, orderBy('name'), valuesList('id', { flat: true }), toArray)))
+    const made = await db.run(bulkCreate(Item, [{ name: 'c' }, { name: 'd' }]))
+    expect(made.map((r) => [r.name, r.id])).toEqual([
+      ['c', undefined],
+      ['d', undefined],
+    ])
+  })
+
+  it('a generated key past Number.MAX_SAFE_INTEGER is an error, not a rounded number', async () => {
+    await db.execute('ALTER TABLE item AUTO_INCREMENT = 9007199254740993', [], { returnsRows: false })
+    const e = await db.run(create(Item, { name: 'huge' })).catch((x: unknown) => x)
+    expect((e as { _tag?: string })._tag).toBe('DatabaseError')
+    expect((e as Error).message).toContain('9007199254740993')
+  })
+})

@@ -272,8 +272,11 @@ export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | n
   const compoundParts = compound
     ? compound.queries.map((other) => {
         ctx.k(`${compound.op}${compound.all ? 'A' : ''}`)
+        // As Django: a part without a values() selection takes the combined query's.
+        const plain = other.select.kind === 'rows' && other.select.only === null && other.select.defer.length === 0
+        const select = plain && qs.select.kind !== 'rows' ? qs.select : other.select
         return compileSelect(
-          { ...other, order: [], low: 0, high: null } as AnyQuerySet,
+          { ...other, select, order: [], low: 0, high: null } as AnyQuerySet,
           ctx,
           parent,
           purpose === 'rows' ? 'inner' : purpose,

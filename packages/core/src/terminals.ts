@@ -17,7 +17,7 @@ import { deleteCollected } from './collector.js'
 
 const MAX_GET_RESULTS = 21
 
-/** Hooks that run after rows are fetched (prefetch_related). */
+/** Hooks that run after rows are fetched (prefetch_related), for QuerySets with state in `ext`. */
 export type AfterFetch = (db: Db, qs: AnyQuerySet, rows: unknown[]) => Promise<void>
 export const afterFetchHooks: AfterFetch[] = []
 /** Checks before rows are fetched (select_for_update outside a transaction is an error). */
@@ -67,14 +67,27 @@ const fullSelectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose) =>
   })
 
 /** Fetch the rows of a QuerySet (no prefetch). */
-export const fetchRows = async (db: Db, qs: AnyQuerySet): Promise<unknown[]> => {
+export const fetchRows = (db: Db, qs: AnyQuerySet): Promise<unknown[]> | unknown[] => {
   for (const check of beforeFetchHooks) check(db, qs)
   const { plan, values } = selectPlan(db, qs)
   if (plan.empty) return []
-  const res = await db.execute(plan.sql, bindParams(plan, values), { returnsRows: true, bigints: plan.bigints })
-  const rows = plan.hydrate(res.rows)
-  for (const hook of afterFetchHooks) await hook(db, qs, rows)
-  return rows
+  const res = db.execute(plan.sql, bindParams(plan, values), { returnsRows: true, bigints: plan.bigints })
+  // An embedded driver's rows are here already: stay synchronous unless something must wait.
+  return res instanceof Promise ? res.then((r) => afterFetch(db, qs, plan.hydrate(r.rows))) : afterFetch(db, qs, plan.hydrate(res.rows))
+}
+
+const hasExt = (qs: AnyQuerySet): boolean => {
+  for (const _ in qs.ext) return true
+  return false
+}
+
+// The hooks (prefetch_related) act on QuerySets that carry extension state only.
+const afterFetch = (db: Db, qs: AnyQuerySet, rows: unknown[]): Promise<unknown[]> | unknown[] => {
+  if (afterFetchHooks.length === 0 || !hasExt(qs)) return rows
+  return (async () => {
+    for (const hook of afterFetchHooks) await hook(db, qs, rows)
+    return rows
+  })()
 }
 
 // terminals
@@ -84,7 +97,7 @@ export const fetchRows = async (db: Db, qs: AnyQuerySet): Promise<unknown[]> => 
  * @example const posts = await db.run(toArray(pipe(Post.objects, filter({ title__startswith: 'F' }))))
  */
 export const toArray = <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q>[]> =>
-  effect((db) => fetchRows(db, qs) as Promise<ResultOf<Q>[]>)
+  effect(async (db) => (await fetchRows(db, qs)) as ResultOf<Q>[])
 
 /**
  * The one row matching the conditions: DoesNotExist when none, MultipleObjectsReturned when several.

@@ -18,7 +18,7 @@ import {
 import { foreignKey } from '@fjord/relations'
 
 export const { Author, Article, Num, Event, Company, Employee } = schema({
-  Author: model({ name: f.char({ maxLength: 100 }), age: f.integer({ null: true }) }, { ordering: ['name'] }),
+  Author: model({ name: f.char({ maxLength: 100, unique: true }), age: f.integer({ null: true }) }, { ordering: ['name'] }),
   Article: model(
     {
       headline: f.char({ maxLength: 100 }),

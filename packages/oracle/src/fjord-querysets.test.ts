@@ -41,12 +41,13 @@ import {
   union,
   Upper,
   values,
+  Value,
   valuesList,
 } from '@fjord/core'
 import { foreignKey } from '@fjord/relations'
 import { selectForUpdate } from '@fjord/transaction'
 import { describe, expect, test } from 'vitest'
-import { oracle, shortenIdentifier } from './index.js'
+import { fromInterval, oracle, shortenIdentifier } from './index.js'
 
 const { Writer, Entry } = schema({
   Writer: model({ name: f.char({ maxLength: 50 }) }),
@@ -200,6 +201,21 @@ describe('selections', () => {
         'TRUNC(CAST("entry"."pub_date" AS DATE)) as "asDate" from "entry"',
       parameters: [1, 9],
     })
+  })
+
+  test('temporal arithmetic is native; standalone dates are typed with TO_TIMESTAMP', () => {
+    const qs = pipe(
+      Entry.objects,
+      annotate({
+        later: F('pubDate').add(Value(1500, 'duration')),
+        since: F('pubDate').sub(Value(new Date('2020-01-01T00:00:00Z'))),
+      }),
+      values('later', 'since'),
+    )
+    const { sql, parameters } = compiled(qs)
+    expect(sql).toBe('select ("entry"."pub_date" + :1) as "later", ("entry"."pub_date" - TO_TIMESTAMP(:2)) as "since" from "entry"')
+    expect(fromInterval(parameters[0] as Parameters<typeof fromInterval>[0])).toBe(1500)
+    expect(parameters[1]).toBe('2020-01-01 00:00:00.000000')
   })
 
   test('dates() truncates with TRUNC', () => {

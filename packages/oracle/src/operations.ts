@@ -242,6 +242,23 @@ export const oracleOperations: Operations = {
   fromDb: (type, v, field) => (v === null || v === undefined ? (converter(type, field)?.(null) ?? null) : (converter(type, field)?.(v) ?? v)),
   converter,
   random: () => sql`DBMS_RANDOM.VALUE`,
+  // Dates and decimals are bound as text; standing alone (a Value, a CASE branch) they need their type.
+  typedValue: (type, placeholder) => {
+    switch (type) {
+      case 'dateTime':
+      case 'time':
+        return sql`TO_TIMESTAMP(${placeholder})`
+      case 'date':
+        return sql`TO_DATE(${placeholder})`
+      case 'decimal':
+        return sql`TO_NUMBER(${placeholder})`
+      default:
+        return placeholder
+    }
+  },
+  // TIMESTAMP ± INTERVAL and TIMESTAMP - TIMESTAMP are native; DATE - DATE is a number of days.
+  temporalArithmetic: (op, lhs, rhs, lhsType, rhsType) =>
+    op === '-' && lhsType === 'date' && rhsType === 'date' ? sql`NUMTODSINTERVAL(${lhs} - ${rhs}, 'DAY')` : undefined,
   // Oracle's `/` keeps the fraction; integers divide toward zero elsewhere.
   integerDivide: (l, r) => sql`TRUNC(${l} / ${r})`,
   bulkInsertValue,

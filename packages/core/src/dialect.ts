@@ -46,6 +46,8 @@ export interface Features {
   readonly supportsOverClause: boolean
   /** FILTER (WHERE …) on aggregates. */
   readonly supportsAggregateFilterClause: boolean
+  /** GROUP BY a table's primary key covers its other columns (Django's allows_group_by_selected_pks). */
+  readonly allowsGroupBySelectedPks: boolean
   /** A column of type boolean exists natively. */
   readonly hasNativeBoolean: boolean
   /** A subquery in UPDATE/DELETE may read the table being changed (MySQL may not). */
@@ -83,6 +85,7 @@ export const defaultFeatures: Features = {
   canReleaseSavepoints: true,
   supportsOverClause: true,
   supportsAggregateFilterClause: false,
+  allowsGroupBySelectedPks: false,
   hasNativeBoolean: false,
   updateCanSelfSelect: true,
   allowSlicedSubqueriesWithIn: true,

@@ -163,6 +163,7 @@ export const postgresDialectFor = (info: ServerInfo = {}): Dialect => ({
     supportsUpdateConflictsWithTarget: true,
     canStreamFromServer: true,
     supportsAggregateFilterClause: true,
+    allowsGroupBySelectedPks: true,
     hasNativeBoolean: true,
     supportsTimezones: true,
     supportsSlicingOrderingInCompound: true,

@@ -89,6 +89,7 @@ export const sqliteDialect: Dialect = {
     supportsUpdateConflicts: true,
     supportsUpdateConflictsWithTarget: true,
     supportsAggregateFilterClause: true,
+    allowsGroupBySelectedPks: true,
     supportsIntersect: true,
   },
   ops: sqliteOperations,

@@ -19,6 +19,8 @@ export interface Compiled {
   readonly frag: Frag
   readonly type: FieldType | OutputType | undefined
   readonly field?: BoundField
+  /** The table alias, when this is a plain column of a table (GROUP BY can then keep just the key). */
+  readonly alias?: string
   readonly aggregate: boolean
   /** A window function (filtering on it needs a wrapping query). */
   readonly window?: boolean

@@ -61,6 +61,27 @@ const tableRef = (table: string, alias: string): string => (table === alias ? ta
 type OrderFrag = Frag & { readonly bare?: Frag }
 const withBare = (term: Frag, c: Compiled): OrderFrag => (c.aggregate ? term : Object.assign(term, { bare: c.frag }))
 
+/**
+ * GROUP BY the base table's primary key alone when it is grouped and the backend infers the rest
+ * from it (Django's collapse_group_by): grouping by every column costs a sort the key avoids.
+ */
+const collapseGroupBy = (cols: readonly Compiled[], scope: Scope, allowed: boolean): readonly Compiled[] => {
+  const pk = scope.model.meta.pk.column
+  const isBase = (c: Compiled) => c.alias === scope.alias && c.field !== undefined
+  const isPk = (c: Compiled) => isBase(c) && c.field?.column === pk
+  if (!allowed || !cols.some(isPk)) return cols
+  const out: Compiled[] = []
+  let pkSeen = false
+  for (const c of cols) {
+    if (!isBase(c)) out.push(c)
+    else if (isPk(c) && !pkSeen) {
+      pkSeen = true
+      out.push(c)
+    }
+  }
+  return out
+}
+
 /** Resolve an ordering name like `-pubDate` or `post__title` to a compiled term. */
 const orderTerm = (scope: Scope, item: OrderItem, flip: boolean): Frag => {
   const ops = scope.ctx.dialect.ops
@@ -219,11 +240,12 @@ export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | n
   const hasAggregate = having.length > 0 || cols.some((c) => c.aggregate)
   // EXISTS selects a constant, but its groups are still the rows (or values) the QuerySet would give.
   const grouped = hasAggregate && purpose === 'exists' ? selection(qs, scope, 'rows').cols : cols
-  const groupBy: Frag[] = hasAggregate ? grouped.filter((c) => !c.aggregate).map((c) => c.frag) : []
+  let groupCols = hasAggregate ? grouped.filter((c) => !c.aggregate) : []
   const sel = qs.select
   if (hasAggregate && (sel.kind === 'values' || sel.kind === 'valuesList') && sel.groupByRows) {
-    for (const bf of meta.concreteFields) groupBy.push(columnOf(scope.alias, bf).frag)
+    groupCols = [...groupCols, ...meta.concreteFields.map((bf) => columnOf(scope.alias, bf))]
   }
+  const groupBy: Frag[] = collapseGroupBy(groupCols, scope, ctx.dialect.features.allowsGroupBySelectedPks).map((c) => c.frag)
   if (hasAggregate) ctx.k('G')
 
   // ORDER BY: not for EXISTS/COUNT or unsliced IN; default ordering unless values() grouping.

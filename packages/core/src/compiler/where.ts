@@ -109,6 +109,7 @@ export const columnOf = (alias: string, bf: BoundField): Compiled => ({
   frag: ref(alias, bf.column),
   type: bf.field.relation ? relationValueType(bf) : bf.field.type,
   field: bf,
+  alias,
   aggregate: false,
 })
 

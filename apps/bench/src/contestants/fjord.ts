@@ -1,5 +1,6 @@
 // Fjord: QuerySets composed with pipe, run through the Db's plan cache on the same better-sqlite3 handle.
-import { count, create, f, filter, get, model, orderBy, pipe, schema, slice, toArray, update } from '@fjord/core'
+import { Count, Sum } from '@fjord/aggregate'
+import { annotate, count, create, F, f, filter, get, model, orderBy, pipe, schema, slice, toArray, update, Value, values } from '@fjord/core'
 import { foreignKey } from '@fjord/relations'
 import { sqlite } from '@fjord/sqlite'
 import type { ContestantFactory } from './types.js'
@@ -82,6 +83,20 @@ export const createFjordContestant: ContestantFactory = ({ db: database }) => {
       createItem: (item) => db.run(create(BenchItem, item)),
       updateItem: ({ id, name, qty, price }) => db.run(pipe(BenchItem.objects, filter({ pk: id }), update({ name, qty, price }))),
       allCustomers: () => db.run(pipe(Customer.objects, orderBy('id'), toArray)),
+      orderTotals: () =>
+        db.run(
+          pipe(
+            Order.objects,
+            annotate({
+              lineCount: Count('orderDetail'),
+              totalQuantity: Sum('orderDetail__quantity'),
+              totalPrice: Sum(F('orderDetail__unitPrice').mul(F('orderDetail__quantity')).mul(Value(1).sub(F('orderDetail__discount')))),
+            }),
+            orderBy('id'),
+            values('id', 'customerId', 'orderDate', 'lineCount', 'totalQuantity', 'totalPrice'),
+            toArray,
+          ),
+        ),
       orderLines: (orderId) => db.run(pipe(OrderDetail.objects, filter({ order: orderId }), orderBy('id'), toArray)),
     },
   }

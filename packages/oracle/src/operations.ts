@@ -21,7 +21,7 @@ type Type = FieldType | OutputType
 
 const ESCAPE = sql`'\\'`
 // NCLOB and BLOB columns can't be compared with =, <, IN … (ORA-00932); like Django, compare
-// their first 4000 bytes.
+// them through DBMS_LOB.SUBSTR.
 const LOBS: ReadonlySet<Type | undefined> = new Set<Type>(['text', 'binary', 'json'])
 const lob = (lhs: Sql, type: Type | undefined): Sql => (LOBS.has(type) ? sql`DBMS_LOB.SUBSTR(${lhs})` : lhs)
 

@@ -29,6 +29,40 @@ const converters = (dialect: Dialect, readers: readonly Reader[]) =>
     return (v: unknown) => (v === null ? null : ops.fromDb(r.type ?? 'text', v, r.field))
   })
 
+interface ObjectNode {
+  readonly entries: string[]
+  readonly children: Map<string, ObjectNode>
+  /** The reader whose NULL makes this (nested) object null. */
+  nullTest: number
+}
+
+/** The object literal a row becomes; readers with a `path` build nested objects, null when their key is NULL. */
+const objectLiteral = (readers: readonly Reader[], cell: (i: number) => string): string => {
+  const node = (): ObjectNode => ({ entries: [], children: new Map(), nullTest: -1 })
+  const root = node()
+  readers.forEach((rd, i) => {
+    let at = root
+    for (const part of rd.path ?? []) {
+      let next = at.children.get(part)
+      if (!next) {
+        next = node()
+        at.children.set(part, next)
+      }
+      at = next
+    }
+    if (at !== root && at.nullTest < 0) at.nullTest = i
+    at.entries.push(`${JSON.stringify(rd.key)}: ${cell(i)}`)
+  })
+  const emit = (n: ObjectNode): string => {
+    const nested = [...n.children].map(([k, child]) => {
+      const literal = emit(child)
+      return `${JSON.stringify(k)}: ${child.nullTest < 0 ? literal : `r[${child.nullTest}] == null ? null : ${literal}`}`
+    })
+    return `{${[...n.entries, ...nested].join(', ')}}`
+  }
+  return emit(root)
+}
+
 /** Build a row reader specialised to the columns (a generated function: no per-row loops over metadata). */
 export const makeHydrator = (dialect: Dialect, readers: readonly Reader[], shape: RowShape): Plan['hydrate'] => {
   const convs = converters(dialect, readers)
@@ -36,7 +70,7 @@ export const makeHydrator = (dialect: Dialect, readers: readonly Reader[], shape
   let body: string
   switch (shape) {
     case 'object':
-      body = `return {${readers.map((rd, i) => `${JSON.stringify(rd.key)}: ${cell(i)}`).join(', ')}}`
+      body = `return ${objectLiteral(readers, cell)}`
       break
     case 'tuple':
       body = `return [${readers.map((_, i) => cell(i)).join(', ')}]`

@@ -15,6 +15,11 @@ export interface Reader {
   readonly key: string
   readonly type: FieldType | OutputType | undefined
   readonly field?: BoundField
+  /**
+   * Where the value goes in a nested object (select_related: `['post', 'author']`), under `key`. The
+   * first reader of a path is the related row's key: when it is NULL the nested object is null.
+   */
+  readonly path?: readonly string[]
 }
 
 export type Purpose = 'rows' | 'in' | 'scalar' | 'exists' | 'count' | 'inner'

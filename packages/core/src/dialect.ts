@@ -237,4 +237,8 @@ export interface SchemaOps {
   readonly deferrableForeignKeys?: boolean
   /** Written after CREATE TABLE's closing parenthesis (MySQL: `ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`). */
   readonly tableOptions?: string
+  /** Whether a `dbIndex` index can be made on this column (MySQL: not on TEXT, BLOB or JSON; Django skips those). */
+  canIndex?(field: BoundField): boolean
+  /** CREATE INDEX … WHERE exists (default true); without it a conditional unique constraint is left out, as Django does. */
+  readonly supportsPartialIndexes?: boolean
 }

@@ -172,7 +172,8 @@ export const createStatements = (db: Db, input: ModelsInput): string[] => {
           `ALTER TABLE ${quote(meta.table)} ADD CONSTRAINT ${quote(constraintName(db, meta.table, [bf.column], 'fk'))} FOREIGN KEY (${quote(bf.column)}) REFERENCES ${quote(target.meta.table)} (${quote(to.column)})${s.deferrableForeignKeys === false ? '' : ' DEFERRABLE INITIALLY DEFERRED'}`,
         )
       }
-      const indexed = (bf.field.options.dbIndex || (target && bf.field.relation?.kind === 'foreignKey')) && !bf.field.options.unique && !bf.primaryKey
+      const indexed =
+        (bf.field.options.dbIndex || (target && bf.field.relation?.kind === 'foreignKey')) && !bf.field.options.unique && !bf.primaryKey && (s.canIndex?.(bf) ?? true)
       if (indexed) {
         statements.push(`CREATE INDEX ${quote(constraintName(db, meta.table, [bf.column], 'idx'))} ON ${quote(meta.table)} (${quote(bf.column)})`)
       }
@@ -187,7 +188,7 @@ export const createStatements = (db: Db, input: ModelsInput): string[] => {
       statements.push(`CREATE ${idx.unique ? 'UNIQUE ' : ''}INDEX ${quote(name)} ON ${quote(meta.table)} (${cols.join(', ')})`)
     }
     for (const c of meta.constraints) {
-      if (c.kind === 'unique' && c.condition) {
+      if (c.kind === 'unique' && c.condition && s.supportsPartialIndexes !== false) {
         const cols = c.fields.map((n) => quote(meta.fieldMap.get(n)!.column))
         statements.push(`CREATE UNIQUE INDEX ${quote(c.name)} ON ${quote(meta.table)} (${cols.join(', ')}) WHERE ${checkSql(db, model, c.condition)}`)
       }

@@ -59,12 +59,12 @@ const columnType = (bf: BoundField): string => {
 /** A string literal under MySQL's default quoting, where the backslash escapes. */
 const quoteString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`
 
-// TEXT, BLOB and JSON columns take no literal DEFAULT on MySQL; Fjord applies defaults on insert anyway.
-const NO_DEFAULT = new Set(['text', 'json', 'binary'])
+// TEXT, BLOB and JSON columns take no literal DEFAULT (and no index without a prefix length).
+const LIMITED_TYPES = new Set(['text', 'json', 'binary'])
 
 const defaultLiteral = (bf: BoundField, value: unknown): string | undefined => {
   const t = bf.field.type
-  if (NO_DEFAULT.has(t) || value === undefined) return undefined
+  if (LIMITED_TYPES.has(t) || value === undefined) return undefined
   if (value === null) return 'NULL'
   if (t === 'boolean') return value ? '1' : '0'
   if (t === 'duration' && typeof value === 'number') return String(Math.round(value * 1000))
@@ -88,4 +88,7 @@ export const mysqlSchema: SchemaOps = {
   deferrableForeignKeys: false,
   // utf8mb4 with its default collation, which is case-insensitive: the i… lookups rely on it.
   tableOptions: 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4',
+  // TEXT, BLOB and JSON can't be indexed without a prefix length.
+  canIndex: (bf) => !LIMITED_TYPES.has(bf.field.type),
+  supportsPartialIndexes: false,
 }

@@ -1,6 +1,6 @@
 // The PostgreSQL backend for the suite. Every connect() gets a schema of its own (worker, process and a
 // counter in its name) as the pool's search_path, so test files running in parallel never share a table.
-import { type Db } from '@fjord/core'
+import type { Db } from '@fjord/core'
 import { postgres } from '@fjord/postgres'
 import { registerBackend, workerId } from './backends.js'
 

@@ -22,12 +22,34 @@ export const serverMissing = async (): Promise<string | undefined> => {
 }
 
 let counter = 0
+let swept = false
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Drop the schemas left by test processes on this machine that were killed before their cleanup. */
+const sweep = async (admin: Db): Promise<void> => {
+  if (swept) return
+  swept = true
+  const { rows } = await admin.execute(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'fjord\\_pgtest\\_p%'`, [], { returnsRows: true })
+  for (const [name] of rows) {
+    const pid = Number(/_p(\d+)_/.exec(String(name))?.[1])
+    if (pid && pid !== process.pid && !alive(pid)) await admin.execute(`DROP SCHEMA IF EXISTS "${name}" CASCADE`, [], { returnsRows: false })
+  }
+}
 
 /** A Db whose search_path is a fresh schema; close() drops it. */
 export const freshDb = async (options: PostgresOptions = {}): Promise<Db> => {
   const schema = `fjord_pgtest_p${process.pid}_${++counter}`
   const admin = postgres({ connectionString: pgUrl(), max: 1 })
   try {
+    await sweep(admin)
     await admin.execute(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`, [], { returnsRows: false })
     await admin.execute(`CREATE SCHEMA "${schema}"`, [], { returnsRows: false })
   } finally {

@@ -1,7 +1,7 @@
 // Relations at the type level: which model a path part leads to, from the schema's definitions that
 // `schema()` carries on every model (`Model<N, F, D>`). Core resolves paths part by part through the
 // `RelationHops` hook this file fills in, only for the keys a program actually writes.
-import type { Fields, Model, RelationHop, WithId } from '@fjord/core'
+import type { Fields, Model, RelationHop, Row, WithId } from '@fjord/core'
 
 type DefsOf<M> = M extends Model<string, Fields, infer D> ? D : never
 type NameOf<M> = M extends Model<infer N, Fields, unknown> ? N : never
@@ -87,4 +87,38 @@ declare module '@fjord/core' {
   interface RelationHops<M, Name extends string> {
     readonly relations: LookupHop<M, Name>
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// loading related rows: what selectRelated and prefetchRelated add to rows
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {}
+type Crossed<H> = [H] extends [never] ? 'no relation' : H
+
+/** A relation that loads one row (foreign key, one-to-one, reverse one-to-one by its accessor): selectRelated follows these. */
+export type SingleHop<M, Name> = Extract<ForwardHop<M, Name> | ReverseHop<M, Name, 'accessor'>, { readonly many: false }>
+/** Any relation by the name rows carry it under (field name, or reverse accessor): prefetchRelated follows these. */
+export type LoadHop<M, Name> = ForwardHop<M, Name> | ReverseHop<M, Name, 'accessor'>
+
+type Head<P> = P extends `${infer H}__${string}` ? H : P
+type TailsOf<P, H extends string> = P extends `${H}__${infer T}` ? T : never
+
+/** Paths of P that don't name a chain of single-row relations from M. */
+export type BadSelectPaths<M, P, D extends unknown[] = [1, 1, 1, 1, 1]> = P extends `${infer H}__${infer T}`
+  ? Crossed<SingleHop<M, H>> extends RelationHop<infer To>
+    ? D extends [unknown, ...infer Rest]
+      ? BadSelectPaths<To, T, Rest> extends never
+        ? never
+        : P
+      : P
+    : P
+  : Crossed<SingleHop<M, P>> extends RelationHop
+    ? never
+    : P
+
+/** The nested rows selectRelated adds for the paths P (null where the relation may find no row). */
+export type SelectedRows<M, P extends string> = {
+  readonly [H in Head<P>]: Crossed<SingleHop<M, H>> extends RelationHop<infer To, infer N>
+    ? Simplify<Row<To> & SelectedRows<To, TailsOf<P, H>>> | (N extends true ? null : never)
+    : never
 }

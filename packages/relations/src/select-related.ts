@@ -1,0 +1,119 @@
+// selectRelated: related rows (foreign keys, one-to-ones, reverse one-to-ones) loaded in the same
+// statement through joins, nested in each row. INNER JOIN where the relation can't be missing, LEFT
+// JOIN where it can (and below any LEFT JOIN).
+import {
+  type AnyModel,
+  type AnyQuerySet,
+  cloneWith,
+  type Compiled,
+  columnOf,
+  FieldError,
+  type PathStep,
+  type QuerySet,
+  type Reader,
+  registerSelectExtension,
+  relationStep,
+  type Scope,
+} from '@fjord/core'
+import type { BadSelectPaths, SelectedRows } from './types.js'
+
+const EXT = 'selectRelated'
+
+type CheckSelect<M, P> = [BadSelectPaths<M, P>] extends [never]
+  ? unknown
+  : { readonly [K in `not a single-valued relation in selectRelated: ${BadSelectPaths<M, P> & string}`]: never }
+
+/**
+ * Load the related rows of these relations in the same statement; each row gains them nested
+ * (`row.post.author`), null where a nullable relation has no row.
+ * @example pipe(Comment.objects, selectRelated('post', 'post__author'), toArray)
+ */
+export const selectRelated =
+  <const P extends readonly string[]>(...paths: P) =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckSelect<M, P[number]>): QuerySet<M, R & SelectedRows<M, P[number]>, A> => {
+    const before = (qs.ext[EXT] as readonly string[] | undefined) ?? []
+    const all = [...before, ...paths.filter((p) => !before.includes(p))]
+    return cloneWith(qs as AnyQuerySet, { ext: Object.freeze({ ...qs.ext, [EXT]: Object.freeze(all) }) }) as never
+  }
+
+/** The relations selectRelated may follow from a model: forward single-valued fields and reverse one-to-ones. */
+const choices = (model: AnyModel): string[] => [
+  ...model.meta.fields.filter((f) => f.field.relation && f.field.relation.kind !== 'manyToMany').map((f) => f.name),
+  ...model.meta.reverse.filter((r) => r.kind === 'oneToOne').map((r) => r.accessor),
+]
+
+/** The step for one selectRelated name, and the key the nested row goes under; Django's errors otherwise. */
+const stepFor = (model: AnyModel, name: string): { step: PathStep; key: string } => {
+  const bf = model.meta.fieldMap.get(name)
+  if (bf && !bf.field.relation) {
+    throw new FieldError(`Non-relational field given in selectRelated: '${name}'. Choices are: ${choices(model).join(', ') || '(none)'}.`, {
+      model: model.name,
+      part: name,
+      choices: choices(model),
+    })
+  }
+  const reverse = bf ? undefined : model.meta.reverse.find((r) => r.kind === 'oneToOne' && (r.accessor === name || r.queryName === name))
+  const step = (bf && bf.field.relation?.kind !== 'manyToMany') || reverse ? relationStep(model, name) : undefined
+  if (!step || step.multiValued) {
+    throw new FieldError(`Invalid field name(s) given in selectRelated: '${name}'. Choices are: ${choices(model).join(', ') || '(none)'}.`, {
+      model: model.name,
+      part: name,
+      choices: choices(model),
+    })
+  }
+  return { step, key: reverse ? reverse.accessor : name }
+}
+
+/** Every path and the paths it goes through (`post__author` needs `post`), parents first. */
+const expand = (paths: readonly string[]): string[] => {
+  const out: string[] = []
+  for (const p of paths) {
+    const parts = p.split('__')
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = parts.slice(0, i).join('__')
+      if (!out.includes(prefix)) out.push(prefix)
+    }
+  }
+  return out
+}
+
+interface Level {
+  readonly model: AnyModel
+  readonly alias: string
+  /** LEFT JOINed (or below a LEFT JOIN): everything joined further must be LEFT too. */
+  readonly nullable: boolean
+  /** Where its columns go in the row. */
+  readonly rowPath: readonly string[]
+}
+
+const prepare = (qs: AnyQuerySet, scope: Scope, addColumns: (cols: readonly Compiled[], readers: readonly Reader[]) => void): void => {
+  const paths = qs.ext[EXT] as readonly string[]
+  scope.ctx.k(`SR${paths.join(',')};`)
+  const levels = new Map<string, Level>([['', { model: qs.model, alias: scope.alias, nullable: false, rowPath: [] }]])
+  for (const path of expand(paths)) {
+    const cut = path.lastIndexOf('__')
+    const parent = levels.get(cut < 0 ? '' : path.slice(0, cut))!
+    const { step, key } = stepFor(parent.model, cut < 0 ? path : path.slice(cut + 2))
+    const alias = scope.join(path, parent.alias, step, parent.nullable)
+    const level: Level = { model: step.target, alias, nullable: parent.nullable || step.nullable, rowPath: [...parent.rowPath, key] }
+    levels.set(path, level)
+    // The primary key first: a NULL there means no related row.
+    const fields = [step.target.meta.pk, ...step.target.meta.concreteFields.filter((f) => !f.primaryKey)]
+    const cols = fields.map((f) => columnOf(alias, f))
+    addColumns(
+      cols,
+      fields.map((f, i) => ({ key: f.attname, type: cols[i].type, field: f, path: level.rowPath })),
+    )
+  }
+}
+
+registerSelectExtension({
+  name: EXT,
+  prepare(qs, scope, purpose, addColumns) {
+    const paths = qs.ext[EXT] as readonly string[] | undefined
+    // As in Django, values() and counting ignore selectRelated.
+    if (!paths || paths.length === 0 || purpose !== 'rows' || qs.select.kind !== 'rows') return undefined
+    prepare(qs, scope, addColumns)
+    return undefined
+  },
+})

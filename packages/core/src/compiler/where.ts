@@ -2,7 +2,7 @@
 // transforms apply, values become parameters.
 import { sql } from 'kysely'
 import type { Sql } from '../dialect.js'
-import { FieldError, didYouMean } from '../errors.js'
+import { FieldError, ValidationError, didYouMean } from '../errors.js'
 import { type AnyExpression, Expression, type ExprNode, type OutputType, type TruncKind } from '../expressions.js'
 import type { FieldType } from '../fields.js'
 import { categoryOf, escapeLike, type LookupDef, lookupApplies, lookupRegistry, transformRegistry } from '../lookups.js'
@@ -369,14 +369,16 @@ const applyLookup = (scope: Scope, def: LookupDef, lhs: Compiled, value: unknown
       }
       case 'pattern': {
         if (typeof value !== 'string') {
-          throw new FieldError(`The value of '${key}' must be a string (got ${typeof value}).`)
+          throw new ValidationError(`${label}: the value of '${key}' must be a string (got ${typeof value}).`, { field: label })
         }
         const custom = ops.patternValue?.(def.name, value)
         rhs = ctx.param(custom ?? def.rhs.wrap((ops.escapeLike ?? escapeLike)(value)))
         break
       }
       case 'string':
-        if (typeof value !== 'string') throw new FieldError(`The value of '${key}' must be a string.`)
+        if (typeof value !== 'string') {
+          throw new ValidationError(`${label}: the value of '${key}' must be a string (got ${typeof value}).`, { field: label })
+        }
         rhs = ctx.param(value)
         break
       default:

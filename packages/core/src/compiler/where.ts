@@ -250,7 +250,7 @@ export const compileLookup = (scope: Scope, key: string, value: unknown, negated
       lookupName = name
       break
     }
-    throw unsupportedLookup(scope, lhs, name)
+    throw unsupportedLookup(scope, lhs, name, key)
   }
   const def = lookupRegistry.get(lookupName) as LookupDef
   return applyLookup(scope, def, lhs, value, negated, key)
@@ -271,14 +271,26 @@ const crossesMultiValued = (scope: Scope, parts: readonly string[]): boolean => 
   return false
 }
 
-const unsupportedLookup = (scope: Scope, lhs: Compiled, name: string): FieldError => {
+const unsupportedLookup = (scope: Scope, lhs: Compiled, name: string, key?: string): FieldError => {
   const category = categoryOf(lhs.type)
-  const choices = [
+  const lookups = [
     ...[...lookupRegistry.values()].filter((d) => lookupApplies(d, category)).map((d) => d.name),
     ...[...transformRegistry.values()].filter((d) => lookupApplies(d, category)).map((d) => d.name),
   ]
-  const hint = didYouMean(name, choices)
   const where = lhs.field ? `${lhs.field.model}.${lhs.field.name}` : 'this expression'
+  const owner = lhs.field?.field.relation ? fieldOwner(lhs.field) : undefined
+  const target = owner && lhs.field ? relationStep(owner, lhs.field.name)?.target : undefined
+  if (target && !lookupRegistry.has(name) && !transformRegistry.has(name)) {
+    // `author__nmae`: a field of the related model was most likely meant, so offer those first.
+    const choices = [...scope.choices(target), ...lookups]
+    const hint = didYouMean(name, choices)
+    return new FieldError(
+      `Cannot resolve keyword '${name}'${key ? ` (in '${key}')` : ''} into field on ${target.name}, nor is it a lookup of ${where}. Choices are: ${choices.join(', ')}.${hint ? ` Did you mean '${hint}'?` : ''}`,
+      { model: target.name, part: name, choices },
+    )
+  }
+  const choices = lookups
+  const hint = didYouMean(name, choices)
   return new FieldError(
     `Unsupported lookup '${name}' for ${where} (${lhs.type ?? 'unknown type'}). Choices are: ${choices.join(', ')}.${hint ? ` Did you mean '${hint}'?` : ''}`,
     { model: lhs.field?.model ?? scope.model.name, part: name, choices },

@@ -1,6 +1,6 @@
 // mysql2's promise pool as a Fjord Driver: rows as arrays, every connection prepared once (UTC
 // session, strict SQL mode), server-side streaming through the text protocol's row stream.
-import type { Connection, Driver, ExecOptions, ExecResult, IsolationLevel, PinnedConnection } from '@fjord/core'
+import type { Driver, ExecOptions, ExecResult, IsolationLevel, PinnedConnection } from '@fjord/core'
 import type { FieldPacket, Pool, PoolConnection, QueryOptions, ResultSetHeader } from 'mysql2/promise'
 import { isolationSql, parseServerVersion, type ServerInfo } from './dialect.js'
 
@@ -88,10 +88,10 @@ export class MysqlDriver implements Driver {
     return conn
   }
 
-  async execute(text: string, params: readonly unknown[], options: ExecOptions): Promise<ExecResult> {
+  async execute(text: string, params: readonly unknown[]): Promise<ExecResult> {
     const conn = await this.connection()
     try {
-      return await run(conn, text, params, options)
+      return await run(conn, text, params)
     } finally {
       conn.release()
     }
@@ -114,7 +114,7 @@ export class MysqlDriver implements Driver {
     const conn = await this.connection()
     let released = false
     return {
-      execute: (text, params, options) => run(conn, text, params, options),
+      execute: (text, params) => run(conn, text, params),
       stream: (text, params, options) => ({
         async *[Symbol.asyncIterator]() {
           const rows = streamRows(conn, text, params, options.chunkSize)[Symbol.asyncIterator]()
@@ -142,7 +142,7 @@ export class MysqlDriver implements Driver {
   }
 }
 
-const run = async (conn: PoolConnection, text: string, params: readonly unknown[], _options: ExecOptions): Promise<ExecResult> => {
+const run = async (conn: PoolConnection, text: string, params: readonly unknown[]): Promise<ExecResult> => {
   const query: QueryOptions = { sql: text, values: params.length ? (params as unknown[]) : undefined, ...QUERY_OPTIONS }
   const [raw, fields] = await conn.query(query)
   return toResult(raw as Raw, fields)
@@ -153,4 +153,3 @@ const streamRows = (conn: PoolConnection, text: string, params: readonly unknown
   return core.query({ sql: text, values: params.length ? (params as unknown[]) : undefined, ...QUERY_OPTIONS }).stream({ highWaterMark: chunkSize })
 }
 
-export type { Connection }

@@ -5,6 +5,7 @@ import {
   create,
   DoesNotExist,
   deleteAll,
+  distinct,
   deleteRow,
   F,
   FieldError,
@@ -17,6 +18,7 @@ import {
   toArray,
   update,
   ValidationError,
+  values,
   valuesList,
 } from '@fjord/core'
 import { pipe } from 'fp-ts/function'
@@ -148,10 +150,15 @@ describeEachBackend('save, refresh, delete, update', createModels, (ctx) => {
     expect((await db.run(pipe(Plain.objects, filter({ label: 'none' }), deleteAll))).total).toBe(0)
   })
 
-  it('deleteAll() refuses a sliced QuerySet', async () => {
+  it('deleteAll() refuses a sliced, distinct or values() QuerySet, with no statement', async () => {
     const { db } = ctx()
     await db.run(create(Plain, { label: 'a' }))
-    expect(await rejection(db.run(pipe(Plain.objects, slice(0, 1), deleteAll)))).toBeInstanceOf(FieldError)
+    const refused = [pipe(Plain.objects, slice(0, 1)), pipe(Plain.objects, distinct()), pipe(Plain.objects, values('label'))]
+    for (const qs of refused) {
+      const { result, queries } = await captureQueries(db, () => rejection(db.run(deleteAll(qs))))
+      expect(result).toBeInstanceOf(FieldError)
+      expect(queries).toEqual([])
+    }
     expect(await db.run(count(Plain.objects))).toBe(1)
   })
 

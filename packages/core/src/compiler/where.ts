@@ -1,7 +1,7 @@
 // Conditions and expressions to SQL: paths become columns (joining across relations), lookups and
 // transforms apply, values become parameters.
 import { sql } from 'kysely'
-import type { Sql } from '../dialect.js'
+import type { Dialect, Sql } from '../dialect.js'
 import { FieldError, ValidationError, didYouMean } from '../errors.js'
 import { type AnyExpression, Expression, type ExprNode, type OutputType, type TruncKind } from '../expressions.js'
 import type { FieldType } from '../fields.js'
@@ -127,10 +127,14 @@ export const relationValueType = (bf: BoundField): FieldType => {
 // values
 
 /** The JS value turned into a bound parameter for a column of `type`. */
-export const paramFor = (scope: Scope, type: FieldType | OutputType | undefined, value: unknown, label?: string): Frag => {
+export const paramFor = (scope: Scope, type: FieldType | OutputType | undefined, value: unknown, label?: string): Frag =>
+  scope.ctx.param(paramValue(scope.ctx.dialect, type, value, label))
+
+/** The driver value bound for `value` compared with a column of `type`. */
+export const paramValue = (dialect: Dialect, type: FieldType | OutputType | undefined, value: unknown, label?: string): unknown => {
   const t = (type ?? inferType(value)) as FieldType
   const v = coerce(t === 'foreignKey' || t === 'oneToOne' ? 'bigAuto' : t, pkOf(value), undefined, label)
-  return scope.ctx.param(scope.ctx.dialect.ops.toDb(t, v))
+  return dialect.ops.toDb(t, v)
 }
 
 /** A related row given where its key is expected. */

@@ -1,5 +1,6 @@
 // Connection failures come back quickly as DatabaseErrors of the right kind, naming what failed.
 import { count, DatabaseError, f, model, schema } from '@fjord/core'
+import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { connectMysql, mysql } from './index.js'
 import { unavailable, urlWith } from './test-support/server.js'
@@ -27,6 +28,23 @@ describe('connection errors', () => {
       expect(e.cause).toBeDefined()
     } finally {
       await db.close()
+    }
+  })
+
+  it('a server that never answers times out as a connection error (connectTimeout)', async () => {
+    // A local socket that accepts and stays silent: the handshake never comes.
+    const silent = createServer(() => undefined)
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r))
+    const port = (silent.address() as { port: number }).port
+    const db = mysql({ uri: `mysql://root@127.0.0.1:${port}/test`, connectTimeout: 300 })
+    try {
+      const e = await failure(db.run(count(Thing.objects)))
+      expect(e.kind).toBe('connection')
+      expect(e.message).toContain(`127.0.0.1:${port}`)
+      expect(e.code).toBe('ETIMEDOUT')
+    } finally {
+      await db.close()
+      silent.close()
     }
   })
 

@@ -145,3 +145,19 @@ describe('names and keys', () => {
     expect(wide.dialect.schema.maxNameLength).toBe(128)
   })
 })
+
+describe('what Oracle cannot index', () => {
+  const { Doc } = schema({
+    Doc: model(
+      { title: f.char({ maxLength: 20, dbIndex: true }), body: f.text({ dbIndex: true }), live: f.boolean() },
+      { constraints: [{ kind: 'unique', name: 'doc_live_title_uniq', fields: ['title'], condition: { live: true } }] },
+    ),
+  })
+
+  test('no index on a LOB column, and no conditional unique constraint (no partial indexes)', () => {
+    const statements = sqlCreateTables([Doc])(db).split('\n\n')
+    expect(statements).toHaveLength(2)
+    expect(statements[1]).toMatch(/^CREATE INDEX "doc_title_[0-9a-f]{8}_idx" ON "doc" \("title"\);$/)
+    expect(statements.join('\n')).not.toContain('doc_live_title_uniq')
+  })
+})

@@ -52,6 +52,8 @@ export const columnType = (bf: BoundField): string => {
   }
 }
 
+const LOB_TYPES: ReadonlySet<string> = new Set(['text', 'json', 'binary'])
+
 const quoteText = (s: string): string => `'${s.replace(/'/g, "''")}'`
 
 const intervalLiteral = (ms: number): string => {
@@ -132,5 +134,9 @@ export const oracleSchema = (maxNameLength: number): SchemaOps => {
     canAlterAddForeignKey: true,
     inlineForeignKeys: false,
     deferrableForeignKeys: true,
+    // LOB columns take no ordinary index (ORA-02327); Django skips them too.
+    canIndex: (bf) => !LOB_TYPES.has(bf.field.type),
+    // No CREATE INDEX … WHERE: a conditional unique constraint is left out, as Django does on Oracle.
+    supportsPartialIndexes: false,
   }
 }

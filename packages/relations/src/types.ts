@@ -122,3 +122,16 @@ export type SelectedRows<M, P extends string> = {
     ? Simplify<Row<To> & SelectedRows<To, TailsOf<P, H>>> | (N extends true ? null : never)
     : never
 }
+
+// ---------------------------------------------------------------------------------------------
+// related rows of one row: related(), addRelated() and friends
+
+type FieldRelationNames<M> = {
+  [K in keyof FieldsOfModel<M> & string]: SpecOfField<FieldsOfModel<M>[K]> extends { readonly category: 'relation' | 'manyToMany' } ? K : never
+}[keyof FieldsOfModel<M> & string]
+type ReverseAccessors<M> = ReverseEntries<DefsOf<M>, NameOf<M>> extends infer E ? (E extends { readonly accessor: infer A } ? A : never) : never
+
+/** The names `related()` takes for M: relation fields, and reverse relations by accessor. */
+export type RelatedName<M> = FieldRelationNames<M> | ReverseAccessors<M>
+/** The multi-valued relations of M (many-to-many fields, reverse foreign keys and many-to-manys). */
+export type ManyName<M> = { [N in RelatedName<M>]: LoadHop<M, N> extends RelationHop<unknown, boolean, true> ? N : never }[RelatedName<M>]

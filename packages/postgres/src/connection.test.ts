@@ -80,6 +80,15 @@ describe('connecting', () => {
     }
   })
 
+  it.skipIf(missing)('takes a URL on its own', async () => {
+    const db = postgres(pgParts().toString())
+    try {
+      expect((await db.execute('SELECT current_database()', [], { returnsRows: true })).rows).toEqual([[pgParts().pathname.slice(1)]])
+    } finally {
+      await db.close()
+    }
+  })
+
   it.skipIf(missing)('works over a pool the application made, and leaves it open on close()', async () => {
     const pg = (await import('pg')).default
     const pool = new pg.Pool({ connectionString: pgParts().toString(), max: 2 })

@@ -33,11 +33,11 @@ const serverInfo = (config: pg.PoolConfig): ServerInfo => {
 }
 
 /**
- * A Db over a PostgreSQL pool.
+ * A Db over a PostgreSQL pool: a URL, pg's pool options, or `{ pool }`.
  * @example const db = postgres({ connectionString: 'postgres://postgres@127.0.0.1:5432/blog' })
  */
-export const postgres = (options: PostgresOptions = {}): Db => {
-  const { pool: given, ...config } = options
+export const postgres = (options: PostgresOptions | string = {}): Db => {
+  const { pool: given, ...config } = typeof options === 'string' ? { connectionString: options } : options
   let pool = given
   if (!pool) {
     pool = new pg.Pool({ ...config, connectionTimeoutMillis: config.connectionTimeoutMillis ?? DEFAULT_CONNECT_TIMEOUT_MS })

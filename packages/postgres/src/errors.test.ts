@@ -128,10 +128,15 @@ describe.skipIf(missing)('error mapping on PostgreSQL', () => {
         for (const s of begin) await c.execute(s, [], none)
         await c.execute('SELECT count(*) FROM "author"', [], { returnsRows: true })
       }
-      await one.execute(`INSERT INTO "author" ("name") VALUES ('Fay')`, [], none)
-      await two.execute(`INSERT INTO "author" ("name") VALUES ('Gil')`, [], none)
-      await one.execute('COMMIT', [], none)
-      const e = db.dialect.mapError(await rejected(() => two.execute('COMMIT', [], none)))
+      // Write skew: the failure may come at the second insert or at the second commit.
+      const failures: unknown[] = []
+      const attempt = (c: typeof one, text: string) => Promise.resolve(c.execute(text, [], none)).catch((e) => failures.push(e))
+      await attempt(one, `INSERT INTO "author" ("name") VALUES ('Fay')`)
+      await attempt(two, `INSERT INTO "author" ("name") VALUES ('Gil')`)
+      await attempt(one, 'COMMIT')
+      await attempt(two, 'COMMIT')
+      expect(failures).toHaveLength(1)
+      const e = db.dialect.mapError(failures[0])
       expect(e).toBeInstanceOf(DatabaseError)
       expect((e as DatabaseError).kind).toBe('serialization')
     } finally {

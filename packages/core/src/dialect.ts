@@ -46,6 +46,8 @@ export interface Features {
   readonly supportsOverClause: boolean
   /** FILTER (WHERE …) on aggregates. */
   readonly supportsAggregateFilterClause: boolean
+  /** LAG/LEAD take a default value as a third argument (MariaDB's don't: it is emulated). */
+  readonly supportsDefaultInLeadLag: boolean
   /** GROUP BY a table's primary key covers its other columns (Django's allows_group_by_selected_pks). */
   readonly allowsGroupBySelectedPks: boolean
   /** A column of type boolean exists natively. */
@@ -85,6 +87,7 @@ export const defaultFeatures: Features = {
   canReleaseSavepoints: true,
   supportsOverClause: true,
   supportsAggregateFilterClause: false,
+  supportsDefaultInLeadLag: false,
   allowsGroupBySelectedPks: false,
   hasNativeBoolean: false,
   updateCanSelfSelect: true,

@@ -58,6 +58,7 @@ export const featuresFor = (s: ServerInfo | undefined): Features => {
     canStreamFromServer: true,
     supportsOverClause: s === undefined || (maria ? atLeast(s, 10, 2) : atLeast(s, 8, 0, 2)),
     supportsAggregateFilterClause: false,
+    supportsDefaultInLeadLag: s !== undefined && !maria && atLeast(s, 8, 0, 2),
     hasNativeBoolean: false,
     updateCanSelfSelect: false,
     // `IN (SELECT … LIMIT n)` is refused (error 1235); core wraps the subquery in a derived table.

@@ -121,6 +121,8 @@ export const mysqlOperations: Operations = {
     Avg: (args) => sql`AVG(${args[0]} + 0e0)`,
     StdDev: (args, o) => sql`${sql.raw(o.sample ? 'STDDEV_SAMP' : 'STDDEV_POP')}(${args[0]} + 0e0)`,
     Variance: (args, o) => sql`${sql.raw(o.sample ? 'VAR_SAMP' : 'VAR_POP')}(${args[0]} + 0e0)`,
+    // MariaDB rounds a window's double (PERCENT_RANK, CUME_DIST) to 10 places; adding a double keeps them all.
+    Window: (args, o) => (o.float ? sql`(${args[0]} OVER (${args[1]}) + 0e0)` : sql`${args[0]} OVER (${args[1]})`),
   },
   integerDivide: (lhs, rhs) => sql`(${lhs} DIV ${rhs})`,
   // Durations are BIGINT microseconds, as Django stores them on MySQL: points in time move by an

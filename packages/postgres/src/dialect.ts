@@ -164,6 +164,7 @@ export const postgresDialectFor = (info: ServerInfo = {}): Dialect => ({
     canStreamFromServer: true,
     supportsAggregateFilterClause: true,
     allowsGroupBySelectedPks: true,
+    supportsDefaultInLeadLag: true,
     hasNativeBoolean: true,
     supportsTimezones: true,
     supportsSlicingOrderingInCompound: true,

@@ -90,6 +90,7 @@ export const sqliteDialect: Dialect = {
     supportsUpdateConflictsWithTarget: true,
     supportsAggregateFilterClause: true,
     allowsGroupBySelectedPks: true,
+    supportsDefaultInLeadLag: true,
     supportsIntersect: true,
   },
   ops: sqliteOperations,

@@ -6,7 +6,9 @@ import { type AnyExpression, Expression, type OutputType } from '../expressions.
 import type { FieldType } from '../fields.js'
 import type { AnyModel, BoundField } from '../model.js'
 import type { AnyQuerySet, OrderItem } from '../queryset.js'
+import type { WhereNode } from '../where.js'
 import { type Compiled, Ctx, FALSE, type Frag, modelId } from './context.js'
+import { qualifyWrap, splitQualify } from './qualify.js'
 import { Scope } from './scope.js'
 import { applyTransform, columnOf, compileExpr, compileWhere, resolvePath, subqueryHook } from './where.js'
 
@@ -219,10 +221,21 @@ export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | n
   // WHERE and HAVING: a filter() call that touches an aggregate goes to HAVING, as Django does.
   const where: Compiled[] = []
   const having: Compiled[] = []
+  // Conditions on window functions apply outside the query that computes them (see qualify.ts).
+  const windows = new Set<string>()
+  for (const [name, c] of scope.annotations) if (c.window) windows.add(name)
+  const qualify: WhereNode[] = []
   qs.where.forEach((node, i) => {
     scope.group = i + 1
     ctx.k('W')
-    const c = compileWhere(scope, node)
+    const split = splitQualify(node, windows)
+    if (split.outer) qualify.push(split.outer)
+    if (!split.inner) return
+    const c = compileWhere(scope, split.inner)
+    if (c.window) {
+      qualify.push(split.inner)
+      return
+    }
     if (c.constant === true) return
     if (c.constant === false) {
       empty = true
@@ -348,7 +361,33 @@ export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | n
     for (const step of extensionSteps) q = step(q)
     return q
   }
-  return { scope, empty, readers, columns: cols, where: where.map((w) => w.frag), build }
+  const parts: SelectParts = { scope, empty, readers, columns: cols, where: where.map((w) => w.frag), build }
+  if (qualify.length === 0) return parts
+  const wrapped = qualifyWrap({
+    qs,
+    ctx,
+    parent,
+    scope,
+    columns: cols,
+    conditions: qualify,
+    grouped: groupBy.length > 0,
+    distinct: distinct === true,
+    order: (outer) => {
+      if (!wantsOrder) return []
+      const items = qs.order ?? (hasAggregate && groupByValues ? [] : meta.ordering)
+      if (qs.reversed && items.length === 0 && purpose === 'rows') return [orderTerm(outer, '-pk', false)]
+      return items.map((item) => orderTerm(outer, item, qs.reversed))
+    },
+    limit: limitValue,
+    offset: offsetValue,
+    offsetWithoutLimit: ops.offsetWithoutLimit,
+    inner: build,
+  })
+  // UPDATE and DELETE read `where` alone: a window condition can't be among them.
+  const refuse: Frag = () => {
+    throw new FieldError('Window expressions are not allowed in the filter of an update or delete.')
+  }
+  return { ...parts, where: [...parts.where, refuse], build: wrapped }
 }
 
 // Subqueries: `in` with a QuerySet, Subquery(...), Exists(...).

@@ -1,6 +1,7 @@
 // Registrations with core's compiler, made once when the package loads.
-import { type AnyExpression, Expression, extCompilers, registerQueryRewriter } from '@fjord/core'
+import { type AnyExpression, Expression, extCompilers, registerFunction, registerQueryRewriter } from '@fjord/core'
 import { ISOLATED, type IsolatedData, isolateMultiValued } from './isolate.js'
+import { compileWindow, WINDOW, type WindowData, windowFunctions } from './window.js'
 import { SOURCE } from './wrap.js'
 
 // A source column is its expression, as a Compiled value of its own (core names selected columns by identity).
@@ -13,3 +14,6 @@ extCompilers.set(ISOLATED, (data, _scope, compile) => {
   return { ...c, aggregate: true }
 })
 registerQueryRewriter(isolateMultiValued)
+
+extCompilers.set(WINDOW, (data, scope, compile) => compileWindow(data as WindowData, scope, compile))
+for (const [name, compile] of windowFunctions) registerFunction(name, compile)

@@ -17,7 +17,7 @@ import {
 } from '@fjord/core'
 import { foreignKey } from '@fjord/relations'
 
-export const { Author, Article, Num, Event, Company, Employee } = schema({
+export const { Author, Article, Num, Event, Company, Employee, Season, Game } = schema({
   Author: model({ name: f.char({ maxLength: 100, unique: true }), age: f.integer({ null: true }) }, { ordering: ['name'] }),
   Article: model(
     {
@@ -47,6 +47,13 @@ export const { Author, Article, Num, Event, Company, Employee } = schema({
     lastname: f.char({ maxLength: 50 }),
     salary: f.integer({ null: true }),
   }),
+  // Field names that are also lookup names (Django's test_lookup_collision).
+  Season: model({ year: f.positiveSmallInteger(), gt: f.integer({ null: true }), nickname: f.char({ maxLength: 40, null: true }) }),
+  Game: model({
+    season: foreignKey('Season', { onDelete: 'CASCADE', relatedName: 'games' }),
+    home: f.char({ maxLength: 100 }),
+    away: f.char({ maxLength: 100 }),
+  }),
   Company: model({
     name: f.char({ maxLength: 100 }),
     numEmployees: f.positiveInteger(),
@@ -60,6 +67,7 @@ export const lookupModels = [Author, Article] as const
 export const numModels = [Num] as const
 export const eventModels = [Event] as const
 export const companyModels = [Employee, Company] as const
+export const seasonModels = [Season, Game] as const
 
 /** The rows of Django's LookupTests: two authors, seven articles. */
 export const seedArticles = async (db: Db) => {

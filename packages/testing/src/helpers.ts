@@ -1,7 +1,7 @@
 // Helpers for tests: count statements, set up tables, run the same test on every backend.
 import { type AnyModel, type Db, type QueryEvent } from '@fjord/core'
 import { createTables, dropTables } from '@fjord/migrate'
-import { afterAll, beforeAll, describe } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest'
 import './backend-postgres.js'
 import './backend-mysql.js'
 import './backend-oracle.js'
@@ -60,6 +60,10 @@ export const describeEachBackend = (
           await current.db.run(dropTables(models))
           await current.db.close()
         }
+      })
+      // Registered before the body's hooks, so an unreachable server skips its tests instead of failing them.
+      beforeEach((t) => {
+        if (!current && skipReason) t.skip(`${backend.name} is not available: ${skipReason}`)
       })
       body(() => {
         if (!current) throw new Error(`${backend.name} is not available: ${skipReason}`)

@@ -77,6 +77,10 @@ describeEachBackend('lookups: dates and times', eventModels, (ctx) => {
     expect(await where({ at__date__gte: '2016-01-01' })).toEqual(['newyear', 'sun'])
     expect(await where({ at__time: '14:10:05' })).toEqual(['newyear'])
     expect(await where({ at__time__lt: '12:00:00' })).toEqual(['isoedge', 'sat', 'sun'])
+    // Transforms of transforms: the date's year, the time's hour.
+    expect(await where({ at__date__year: 2016 })).toEqual(['newyear'])
+    expect(await where({ at__time__hour: 23 })).toEqual(['mon'])
+    expect(await where({ at__date__month__in: [11, 12] })).toEqual(['isoedge', 'sun'])
   })
 
   it('hour, minute and second on dateTime and time fields', async () => {

@@ -3,15 +3,16 @@ import { bulkCreate, bulkUpdate, FieldError, orderBy, type QueryEvent, type Row,
 import { pipe } from 'fp-ts/function'
 import { beforeEach, expect, it } from 'vitest'
 import { captureQueries, countQueries, describeEachBackend, truncate } from '../helpers.js'
-import { bulkModels, rejection } from './fixtures-write.js'
+import { bulkModels, rejection, typeModels } from './fixtures-write.js'
 
 const { Note, Wide } = bulkModels
+const { Sample } = typeModels
 type NoteRow = Row<typeof Note>
 
 const updates = (qs: QueryEvent[]) => qs.filter((q) => q.kind === 'query' && /^\s*update/i.test(q.sql))
 
-describeEachBackend('bulkUpdate', bulkModels, (ctx) => {
-  beforeEach(() => truncate(ctx().db, [Note, Wide]))
+describeEachBackend('bulkUpdate', { ...bulkModels, ...typeModels }, (ctx) => {
+  beforeEach(() => truncate(ctx().db, [Note, Wide, Sample]))
 
   /** Ten stored notes, in key order (the keys are read back where the backend does not return them). */
   const notes = async (n = 10): Promise<NoteRow[]> => {
@@ -86,6 +87,24 @@ describeEachBackend('bulkUpdate', bulkModels, (ctx) => {
       [true, '12345.678', moment],
       [false, '0.500', moment],
     ])
+  })
+
+  it('writes every field type through CASE, and NULL back over values', async () => {
+    const { db } = ctx()
+    await db.run(bulkCreate(Sample, [{}, {}]))
+    const rows = await db.run(pipe(Sample.objects, orderBy('pk'), toArray))
+    const full = {
+      title: 't', body: 'b', slug: 's', email: 'e@x.no', website: 'http://x.no', smallNum: -1, intNum: 2, bigNum: 2n ** 60n,
+      posNum: 4, posSmallNum: 5, ratio: 6.5, price: '7.25', active: true, birthday: '2020-01-02',
+      seenAt: new Date('2020-01-02T03:04:05.006Z'), alarm: '03:04:05', elapsed: 7000,
+      token: 'f47ac10b-58cc-4372-a567-0e02b2c3d479', payload: { k: ['v', 1] }, data: Uint8Array.of(0, 1, 255),
+    }
+    const fields = Object.keys(full)
+    await db.run(bulkUpdate(Sample, rows.map((r) => ({ ...r, ...full })), fields))
+    const back = await db.run(pipe(Sample.objects, orderBy('pk'), toArray))
+    expect(back).toEqual(rows.map((r) => ({ id: r.id, ...full })))
+    await db.run(bulkUpdate(Sample, rows, fields))
+    expect(await db.run(pipe(Sample.objects, orderBy('pk'), toArray))).toEqual(rows)
   })
 
   it('counts a row given twice in one batch once', async () => {

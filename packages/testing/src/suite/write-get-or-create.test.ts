@@ -8,8 +8,10 @@ import {
   get,
   getOrCreate,
   IntegrityError,
+  inTransaction,
   MultipleObjectsReturned,
   refresh,
+  unwrap,
   updateOrCreate,
   ValidationError,
 } from '@fjord/core'
@@ -151,6 +153,20 @@ describeEachBackend('getOrCreate and updateOrCreate', getOrCreateModels, (ctx) =
     const [row, created] = await db.run(getOrCreate(Tag, { name: 'fresh' }))
     expect(created).toBe(true)
     expect(row.name).toBe('fresh')
+  })
+
+  it('inside a transaction, a refused insert rolls back to a savepoint and the transaction goes on', async () => {
+    const { db } = ctx()
+    const inside = await inTransaction(db, async (tx) => {
+      await unwrap(tx, create(Tag, { name: 'taken', uses: 0 }))
+      const err = await rejection(unwrap(tx, getOrCreate(Tag, { name: 'taken', uses: 5 })))
+      expect(err).toBeInstanceOf(IntegrityError)
+      const [row, created] = await unwrap(tx, getOrCreate(Tag, { name: 'after' }))
+      expect(created).toBe(true)
+      return [row.name, await unwrap(tx, count(Tag.objects))] as const
+    })
+    expect(inside).toEqual(['after', 2])
+    expect(await db.run(count(Tag.objects))).toBe(2)
   })
 
   it('updateOrCreate updates the match with the defaults', async () => {

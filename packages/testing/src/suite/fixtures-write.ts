@@ -78,6 +78,8 @@ export const bulkModels = schema({
     e: f.decimal({ maxDigits: 8, decimalPlaces: 3, null: true }),
     g: f.dateTime({ null: true }),
   }),
+  // Thirty columns: the parameter limit is reached with a few thousand rows, whatever the backend.
+  Broad: model(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`c${i}`, f.integer({ default: i })]))),
   Note: model({
     note: f.char({ maxLength: 100 }),
     misc: f.char({ maxLength: 25, null: true }),

@@ -6,8 +6,8 @@ import { beforeEach, expect, it } from 'vitest'
 import { captureQueries, countQueries, describeEachBackend, truncate } from '../helpers.js'
 import { bulkModels, rejection, skipUnless, tagOf } from './fixtures-write.js'
 
-const { Country, TwoFields, NoFields, Wide, Note } = bulkModels
-const all = [Country, TwoFields, NoFields, Wide, Note]
+const { Country, TwoFields, NoFields, Wide, Note, Broad } = bulkModels
+const all = [Country, TwoFields, NoFields, Wide, Note, Broad]
 
 const countries: Insert<typeof Country>[] = [
   { name: 'United States of America', isoTwoLetter: 'US' },
@@ -89,9 +89,11 @@ describeEachBackend('bulkCreate', bulkModels, (ctx) => {
       expect(await db.run(count(TwoFields.objects))).toBe(4)
       await truncate(db, [TwoFields])
     }
-    const perBatch = Math.floor(db.dialect.features.maxQueryParams / 6)
-    const n = await countQueries(db, () => db.run(bulkCreate(Wide, wideRows(perBatch + 1), { batchSize: perBatch + 1 })))
+    const perBatch = Math.floor(db.dialect.features.maxQueryParams / 30)
+    const rows = Array.from({ length: perBatch + 1 }, () => ({}))
+    const n = await countQueries(db, () => db.run(bulkCreate(Broad, rows, { batchSize: perBatch + 1 })))
     expect(n).toBe(2)
+    expect(await db.run(count(Broad.objects))).toBe(perBatch + 1)
   })
 
   it('a batchSize below 1 is refused before any statement', async () => {

@@ -83,6 +83,9 @@ describe.skipIf(reason)('string lookups on MariaDB/MySQL', () => {
     expect(await matching({ text: F('note') })).toEqual(['pair'])
     expect(await matching({ text__iexact: F('note') })).toEqual(['pair', 'twin'])
     expect(await matching({ note__contains: F('text') })).toEqual(['pair'])
+    // Every other row has a NULL note: a NULL pattern matches nothing (not '%%').
+    expect(await matching({ text__contains: F('note') })).toEqual(['pair'])
+    expect(await matching({ text__istartswith: F('note') })).toEqual(['pair', 'twin'])
   })
 
   it('orders NULLs first or last on request (emulated)', async () => {

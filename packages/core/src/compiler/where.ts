@@ -421,7 +421,8 @@ const patternExpr = (scope: Scope, def: LookupDef, rhs: Frag): Frag => {
     if (pre) parts.push(sql.lit(pre))
     parts.push(rhs())
     if (post) parts.push(sql.lit(post))
-    return parts.length === 1 ? parts[0] : concat(parts, {})
+    // A NULL value matches nothing: the dialect's Concat may skip NULLs, which would leave '%%'.
+    return parts.length === 1 ? parts[0] : sql`CASE WHEN ${rhs()} IS NULL THEN NULL ELSE ${concat(parts, {})} END`
   }
 }
 

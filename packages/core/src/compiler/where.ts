@@ -345,6 +345,12 @@ const applyLookup = (scope: Scope, def: LookupDef, lhs: Compiled, value: unknown
     const c = compileExpr(scope, value)
     aggregate ||= c.aggregate
     rhs = def.rhs.kind === 'pattern' ? patternExpr(scope, def, c.frag) : c.frag
+    if (negated && c.field?.field.options.null === true) {
+      // Django: under NOT, a nullable column on the right must not match through NULL either.
+      ctx.k('!r')
+      const r = rhs
+      whole = () => sql`(${compileSql(lhs.frag(), r(), type as FieldType)} AND ${c.frag()} IS NOT NULL)`
+    }
   } else {
     switch (def.rhs.kind) {
       case 'list': {

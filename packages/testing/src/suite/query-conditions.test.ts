@@ -2,7 +2,7 @@
 // Q/and/or/not, exclude() and NULLs (exclude(x=5) keeps x IS NULL), chained filters, multi-valued joins.
 import { pipe } from 'fp-ts/function'
 import { beforeEach, expect, it } from 'vitest'
-import { and, type AnyQuerySet, count, distinct, type Effect, exclude, filter, not, or, orderBy, Q, toArray, toSql, valuesList } from '@fjord/core'
+import { and, type AnyQuerySet, count, create, distinct, type Effect, exclude, F, filter, not, or, orderBy, Q, toArray, toSql, valuesList } from '@fjord/core'
 import { countQueries, describeEachBackend, truncate } from '../helpers.js'
 import { Article, Author, headlines, lookupModels, Num, seedArticles, seedNums } from './fixtures-query.js'
 
@@ -65,6 +65,20 @@ describeEachBackend('conditions: Q, and, or, not, exclude', [...lookupModels, Nu
     expect(await labels(pipe(Num.objects, exclude({ num__gt: 1 }), exclude({ other__lt: 35 })))).toEqual([null])
     expect(await labels(pipe(Num.objects, exclude({ num: null })))).toEqual([1, 2, 3, 5])
     expect(await labels(pipe(Num.objects, exclude(or({ num: 1 }, { num: 2 }))))).toEqual([3, null, 5])
+  })
+
+  it('exclude comparing two nullable columns keeps rows where either is NULL', async () => {
+    // Django adds IS NOT NULL for a nullable F() on the right too: NULL never counts as a match.
+    expect(await labels(pipe(Num.objects, exclude({ num__gt: F('other') })))).toEqual([1, 2, 3, null, 5])
+    expect(await labels(pipe(Num.objects, exclude({ num__lt: F('other') })))).toEqual([2, null, 5])
+    expect(await labels(pipe(Num.objects, exclude({ num: F('other') })))).toEqual([1, 2, 3, null])
+    expect(await labels(pipe(Num.objects, filter(not({ other__gte: F('num') }))))).toEqual([2, null])
+  })
+
+  it('exclude across a nullable foreign key keeps the rows without a related row', async () => {
+    await run(create(Article, { headline: 'Orphan', pubDate: new Date('2006-01-01T00:00:00Z') }))
+    expect(headlines(await run(pipe(Article.objects, exclude(Q({ author__name: 'Author 1' })), toArray)))).toEqual(['Orphan', 'Article 5', 'Article 6', 'Article 7'])
+    expect(headlines(await run(pipe(Article.objects, exclude(Q({ author__age__gte: 18 })), toArray)))).toEqual(['Orphan', 'Article 5', 'Article 6', 'Article 7'])
   })
 
   it('filter and exclude are opposites when the column has no NULL', async () => {

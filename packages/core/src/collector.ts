@@ -110,6 +110,41 @@ const collect = async (db: Db, c: Collected, model: AnyModel, pks: readonly unkn
 
 const pkValue = (v: unknown): unknown => (v !== null && typeof v === 'object' && 'id' in (v as object) ? (v as { id: unknown }).id : v)
 
+/**
+ * The batches a model's rows are deleted in. Where foreign keys are checked row by row (no deferrable
+ * constraints: MySQL), rows that point at rows of their own model go before those they point at.
+ */
+const deletionBatches = async (db: Db, model: AnyModel, pks: readonly unknown[], batch: number): Promise<unknown[][]> => {
+  const selfFks = dependentsOf(model).filter((d) => d.model === model && d.onDelete !== 'DO_NOTHING').map((d) => d.field)
+  if (selfFks.length === 0 || db.dialect.schema.deferrableForeignKeys !== false || pks.length < 2) return chunks(pks, batch)
+  const pk = model.meta.pk
+  const byKey = new Map(pks.map((p) => [String(p), p]))
+  const pointsAt = new Map<string, string[]>()
+  for (const part of chunks(pks, batch)) {
+    const q = db.kysely
+      .selectFrom(model.meta.table)
+      .select([sql.ref(pk.column).as('k'), ...selfFks.map((f, i) => sql.ref(f.column).as(`p${i}`))])
+      .where(sql.ref(pk.column), 'in', part.map((p) => sql.val(p)))
+      .compile()
+    for (const r of (await db.execute(q.sql, q.parameters, { returnsRows: true })).rows) {
+      pointsAt.set(String(r[0]), r.slice(1).filter((v) => v !== null && byKey.has(String(v))).map(String))
+    }
+  }
+  // Peel off the rows no remaining row points at, round by round; a cycle goes out whole.
+  const out: unknown[][] = []
+  let left = new Set(byKey.keys())
+  while (left.size > 0) {
+    const pointed = new Set<string>()
+    for (const k of left) for (const p of pointsAt.get(k) ?? []) if (p !== k && left.has(p)) pointed.add(p)
+    const free = [...left].filter((k) => !pointed.has(k))
+    const round = free.length > 0 ? free : [...left]
+    out.push(...chunks(round.map((k) => byKey.get(k)), batch))
+    for (const k of round) left.delete(k)
+    if (free.length === 0) left = new Set()
+  }
+  return out
+}
+
 /** Models that point at others are deleted first (Django sorts the same way). */
 const deletionOrder = (names: readonly string[], data: Collected['data']): string[] => {
   const order: string[] = []
@@ -184,7 +219,7 @@ export const deleteCollected = async (db: Db, qs: AnyQuerySet): Promise<{ total:
           }
         }
         let n = 0
-        for (const part of chunks([...pks], batch)) {
+        for (const part of await deletionBatches(tx, m, [...pks], batch)) {
           const q = tx.kysely.deleteFrom(m.meta.table).where(sql.ref(m.meta.pk.column), 'in', part.map((p) => sql.val(p))).compile()
           n += (await tx.execute(q.sql, q.parameters, { returnsRows: false })).affected
         }

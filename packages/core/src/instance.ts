@@ -7,7 +7,7 @@ import type { Db, Effect } from './db.js'
 import { DoesNotExist, FieldError, IntegrityError, ValidationError, didYouMean } from './errors.js'
 import { effect, unwrap } from './effect.js'
 import { isAutoField } from './fields.js'
-import type { AnyModel, BoundField, Model } from './model.js'
+import { type AnyModel, type BoundField, type Model, relatedKey } from './model.js'
 import { type AnyQuerySet, filter } from './queryset.js'
 import { fetchRows, get, deleteAll, type DeleteResult } from './terminals.js'
 import { inTransaction } from './transaction-core.js'
@@ -31,14 +31,12 @@ const unknownKey = (model: AnyModel, key: string): FieldError => {
   })
 }
 
-const relationPk = (v: unknown): unknown => {
-  if (v !== null && typeof v === 'object' && !(v instanceof Date) && !(v instanceof Uint8Array)) {
-    const o = v as Record<string, unknown>
-    if ('id' in o) return o.id
-    if ('pk' in o) return o.pk
+const relationPk = (bf: BoundField, v: unknown): unknown => {
+  const k = relatedKey(bf, v)
+  if (k !== null && typeof k === 'object' && !(k instanceof Date) && !(k instanceof Uint8Array)) {
     throw new ValidationError('a related row must have its primary key set (save it first).')
   }
-  return v
+  return k
 }
 
 const today = (): string => new Date().toISOString().slice(0, 10)
@@ -74,7 +72,7 @@ export const prepareInsert = (model: AnyModel, data: Data): { fields: BoundField
   const errors: Record<string, string[]> = {}
   for (const bf of model.meta.concreteFields) {
     let v = data[bf.name] !== undefined ? data[bf.name] : data[bf.attname]
-    if (bf.field.relation && v !== undefined) v = relationPk(v)
+    if (bf.field.relation && v !== undefined) v = relationPk(bf, v)
     if (v === undefined) {
       if (isAutoField(bf.field)) continue
       const o = bf.field.options
@@ -85,7 +83,7 @@ export const prepareInsert = (model: AnyModel, data: Data): { fields: BoundField
         errors[bf.name] = ['this field is required.']
         continue
       }
-      if (bf.field.relation) v = relationPk(v)
+      if (bf.field.relation) v = relationPk(bf, v)
     }
     try {
       const clean = validateValue(bf, v)

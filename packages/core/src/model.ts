@@ -128,6 +128,27 @@ const owners = new WeakMap<BoundField, AnyModel>()
 /** The model a bound field belongs to. */
 export const fieldOwner = (bf: BoundField): AnyModel | undefined => owners.get(bf)
 
+/**
+ * The key a row stands for where a relation (or a primary key) is expected: the target's key field
+ * (its `toField`, else its primary key), else the field's own model's primary key, else `pk`/`id`.
+ * Anything but a row is returned as it is.
+ */
+export const relatedKey = (bf: BoundField, value: unknown): unknown => {
+  if (value === null || typeof value !== 'object' || value instanceof Date || value instanceof Uint8Array || Array.isArray(value)) return value
+  const o = value as Record<string, unknown>
+  const rel = bf.field.relation
+  const owner = owners.get(bf)
+  if (rel && rel.kind !== 'manyToMany' && owner) {
+    const target = rel.target === 'self' ? owner : owner.meta.registry.models.get(rel.target)
+    const key = target && (rel.toField ? target.meta.fieldMap.get(rel.toField) : target.meta.pk)
+    if (key && key.attname in o) return o[key.attname]
+  }
+  if (bf.primaryKey && bf.attname in o) return o[bf.attname]
+  if ('pk' in o) return o.pk
+  if ('id' in o) return o.id
+  return value
+}
+
 const bindField = (modelName: string, name: string, field: AnyField): BoundField => {
   const isFk = field.relation !== undefined && field.relation.kind !== 'manyToMany'
   const attname = isFk ? `${name}Id` : name

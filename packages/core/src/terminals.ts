@@ -8,7 +8,7 @@ import type { Db, Effect } from './db.js'
 import { DoesNotExist, FieldError, MultipleObjectsReturned } from './errors.js'
 import { effect, unwrap } from './effect.js'
 import { Expression } from './expressions.js'
-import type { AnyModel } from './model.js'
+import { type AnyModel, relatedKey } from './model.js'
 import { type AnyQuerySet, type CheckConditions, cloneWith, filter, orderBy, type QuerySet, type ResultOf, reverse, slice } from './queryset.js'
 import { type FastShape, fastShape, sameValues } from './compiler/fastpath.js'
 import { validateValue } from './validation.js'
@@ -255,7 +255,7 @@ export const update =
             if (c.aggregate) throw new FieldError(`Aggregate functions are not allowed in this query (${name}=...).`)
             return [bf.column, c.frag]
           }
-          const v = validateValue(bf, bf.field.relation ? pkOf(value) : value)
+          const v = validateValue(bf, bf.field.relation ? relatedKey(bf, value) : value)
           if (v === null) {
             ctx.k('N')
             return [bf.column, () => sql`NULL`]
@@ -294,17 +294,12 @@ const fastUpdateShape = (db: Db, qs: AnyQuerySet, entries: readonly (readonly [s
     if (value instanceof Expression) return null
     const bf = model.meta.fieldMap.get(name) ?? model.meta.fields.find((f) => f.attname === name)
     if (!bf || !bf.concrete) return null
-    const v = validateValue(bf, bf.field.relation ? pkOf(value) : value)
+    const v = validateValue(bf, bf.field.relation ? relatedKey(bf, value) : value)
     key += `U${name}${v === null ? 'N' : ''}`
     if (v !== null) values.push(paramValue(db.dialect, bf.field.relation ? 'bigAuto' : bf.field.type, v))
   }
   return { key, values }
 }
-
-const pkOf = (value: unknown): unknown =>
-  value !== null && typeof value === 'object' && !(value instanceof Date) && 'id' in (value as object)
-    ? (value as { id: unknown }).id
-    : value
 
 export interface DeleteResult {
   readonly total: number

@@ -21,6 +21,8 @@ export interface Compiled {
   readonly field?: BoundField
   /** The table alias, when this is a plain column of a table (GROUP BY can then keep just the key). */
   readonly alias?: string
+  /** Reached through a LEFT JOIN: NULL where there is no related row, even for a NOT NULL column. */
+  readonly outerJoined?: boolean
   readonly aggregate: boolean
   /** A window function (filtering on it needs a wrapping query). */
   readonly window?: boolean

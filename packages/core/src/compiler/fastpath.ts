@@ -4,7 +4,7 @@
 // the same parameters; only then is the plan filed under the fast key.
 import type { Dialect } from '../dialect.js'
 import { escapeLike, lookupRegistry } from '../lookups.js'
-import type { AnyModel, BoundField } from '../model.js'
+import { type AnyModel, type BoundField, relatedKey } from '../model.js'
 import type { AnyQuerySet } from '../queryset.js'
 import type { WhereNode } from '../where.js'
 import { modelId } from './context.js'
@@ -70,7 +70,7 @@ const lookupShape = (dialect: Dialect, model: AnyModel, key: string, value: unkn
       return `L${key}${tail}`
     default:
       if (!plainValue(value) && !(bf.field.relation && typeof value === 'object')) return false
-      values.push(paramValue(dialect, type, value, label))
+      values.push(paramValue(dialect, type, bf.field.relation ? relatedKey(bf, value) : value, label))
       return `L${key}${tail}`
   }
 }

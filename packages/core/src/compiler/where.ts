@@ -6,7 +6,7 @@ import { FieldError, ValidationError, didYouMean } from '../errors.js'
 import { type AnyExpression, Expression, type ExprNode, type OutputType, type TruncKind } from '../expressions.js'
 import type { FieldType } from '../fields.js'
 import { categoryOf, escapeLike, type LookupDef, lookupApplies, lookupRegistry, transformRegistry } from '../lookups.js'
-import { type AnyModel, type BoundField, fieldOwner } from '../model.js'
+import { type AnyModel, type BoundField, fieldOwner, relatedKey } from '../model.js'
 import { type AnyQuerySet, cloneWith } from '../queryset.js'
 import { coerce } from '../validation.js'
 import type { WhereNode } from '../where.js'
@@ -39,6 +39,8 @@ export const resolvePath = (scope: Scope, parts: readonly string[], full: string
   let model: AnyModel = scope.model
   let alias = scope.alias
   let path = ''
+  // Whether a LEFT JOIN was crossed: the column may then be NULL whatever its own nullability.
+  let outer = false
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]
     const bf = findField(model, part)
@@ -49,12 +51,15 @@ export const resolvePath = (scope: Scope, parts: readonly string[], full: string
     const column = bf?.concrete === true
     if (column && (!step || bf.attname === part || part === 'pk' || i === parts.length - 1 || !nextIsField(step.target, parts[i + 1]))) {
       // A concrete column here: the end of the field part.
-      return { compiled: columnOf(alias, bf), rest: parts.slice(i + 1) }
+      const c = columnOf(alias, bf)
+      return { compiled: outer ? { ...c, outerJoined: true } : c, rest: parts.slice(i + 1) }
     }
     // A relation to cross.
     const s = step!
     const next = parts[i + 1]
-    const endsAtKey = next !== undefined && isTargetKey(s, next) && (i + 2 === parts.length || !nextIsField(s.target, parts[i + 2]))
+    // A key that is itself a relation (a one-to-one primary key) may be crossed further: `restaurant__place__name`.
+    const beyond = next === undefined ? undefined : keyTarget(s.target, next)
+    const endsAtKey = next !== undefined && isTargetKey(s, next) && (i + 2 === parts.length || !nextIsField(beyond ?? s.target, parts[i + 2]))
     // `post__id` (the target's key) needs no join: the foreign key column holds it.
     if (column && !s.multiValued && endsAtKey) {
       return { compiled: { ...columnOf(alias, bf), type: targetKeyType(s) }, rest: parts.slice(i + 2) }
@@ -70,6 +75,7 @@ export const resolvePath = (scope: Scope, parts: readonly string[], full: string
       }
     }
     alias = scope.join(path, alias, s, forceLeft)
+    outer ||= s.nullable || s.multiValued || forceLeft
     model = s.target
     if (usedAsValue) {
       // A reverse relation used as a value: compare the target's primary key.
@@ -90,6 +96,12 @@ const annotationPrefix = (scope: Scope, parts: readonly string[]): { compiled: C
     if (compiled) return { compiled, length: k }
   }
   return undefined
+}
+
+/** The model a key field leads to when it is a relation itself, else undefined. */
+const keyTarget = (model: AnyModel, name: string): AnyModel | undefined => {
+  const bf = findField(model, name)
+  return bf?.field.relation && bf.concrete ? relationStep(model, bf.name)?.target : undefined
 }
 
 const nextIsField = (model: AnyModel, part: string | undefined): boolean =>
@@ -317,8 +329,11 @@ export const applyTransform = (scope: Scope, lhs: Compiled, name: string): Compi
 
 const lookupSql = (scope: Scope, def: LookupDef) => scope.ctx.dialect.ops.lookups?.[def.name] ?? def.sql
 
-const applyLookup = (scope: Scope, def: LookupDef, lhs: Compiled, value: unknown, negated: boolean, key: string): Compiled => {
+const applyLookup = (scope: Scope, def: LookupDef, lhs: Compiled, given: unknown, negated: boolean, key: string): Compiled => {
   const ctx = scope.ctx
+  // Rows given for a relation or a primary key stand for their keys (the target's, by its own attribute name).
+  const keyed = lhs.field !== undefined && (lhs.field.field.relation !== undefined || lhs.field.primaryKey)
+  const value = keyed ? (Array.isArray(given) ? given.map((v) => relatedKey(lhs.field!, v)) : relatedKey(lhs.field!, given)) : given
   const ops = ctx.dialect.ops
   const type = lhs.type
   const base = { type: 'boolean' as const, aggregate: lhs.aggregate, window: lhs.window }
@@ -408,8 +423,8 @@ const applyLookup = (scope: Scope, def: LookupDef, lhs: Compiled, value: unknown
     }
   }
   const cond: Frag = whole ?? (() => compileSql(lhs.frag(), rhs(), type as FieldType))
-  // Under NOT, a nullable column must not match through NULL (Django adds IS NOT NULL).
-  const nullable = negated && lhs.field !== undefined && lhs.field.field.options.null === true
+  // Under NOT, a nullable column (or one across a LEFT JOIN) must not match through NULL (Django adds IS NOT NULL).
+  const nullable = negated && ((lhs.field !== undefined && lhs.field.field.options.null === true) || lhs.outerJoined === true)
   if (nullable) {
     ctx.k('!n')
     return { ...base, aggregate, frag: () => sql`(${cond()} AND ${lhs.frag()} IS NOT NULL)` }

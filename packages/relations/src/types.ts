@@ -104,7 +104,7 @@ type Head<P> = P extends `${infer H}__${string}` ? H : P
 type TailsOf<P, H extends string> = P extends `${H}__${infer T}` ? T : never
 
 /** Paths of P that don't name a chain of single-row relations from M. */
-export type BadSelectPaths<M, P, D extends unknown[] = [1, 1, 1, 1, 1]> = P extends `${infer H}__${infer T}`
+export type BadSelectPaths<M, P, D extends unknown[] = [1, 1, 1, 1, 1, 1, 1]> = P extends `${infer H}__${infer T}`
   ? Crossed<SingleHop<M, H>> extends RelationHop<infer To>
     ? D extends [unknown, ...infer Rest]
       ? BadSelectPaths<To, T, Rest> extends never

@@ -64,19 +64,13 @@ interface Load {
   readonly childPath: string
 }
 
-const invalid = (model: AnyModel, name: string): FieldError =>
-  new FieldError(`Cannot find '${name}' on ${model.name} object, '${name}' is an invalid parameter to prefetchRelated().`, {
-    model: model.name,
-    part: name,
-  })
-
 /** The relation named `name` on `model`, as prefetchRelated follows it (fields by name, reverse relations by accessor). */
-const loadFor = (model: AnyModel, name: string): Load => {
+const loadFor = (model: AnyModel, name: string, lookup: string): Load => {
   const bf = model.meta.fieldMap.get(name)
   if (bf) {
     const rel = bf.field.relation
     if (!rel) {
-      throw new FieldError(`'${name}' does not resolve to an item that supports prefetching - this is an invalid parameter to prefetchRelated().`, {
+      throw new FieldError(`'${lookup}' does not resolve to an item that supports prefetching - this is an invalid parameter to prefetchRelated().`, {
         model: model.name,
         part: name,
       })
@@ -89,7 +83,12 @@ const loadFor = (model: AnyModel, name: string): Load => {
     return { target, single: true, parentKey: bf.attname, childPath: rel.toField ?? 'pk' }
   }
   const r = model.meta.reverse.find((x) => x.accessor === name)
-  if (!r) throw invalid(model, name)
+  if (!r) {
+    throw new FieldError(`Cannot find '${name}' on ${model.name} object, '${lookup}' is an invalid parameter to prefetchRelated().`, {
+      model: model.name,
+      part: name,
+    })
+  }
   const source = model.meta.registry.get(r.fromModel)
   const field = source.meta.fieldMap.get(r.fromField)!
   if (r.kind === 'manyToMany') {
@@ -186,7 +185,7 @@ export const prefetchRows = async (db: Db, model: AnyModel, rows: readonly Obj[]
         at = to
         continue
       }
-      const load = loadFor(parent.model, parts[i])
+      const load = loadFor(parent.model, parts[i], path)
       // Rows that already hold the relation (selectRelated) are reused, as Django does.
       const fetched = !queryset && objects.every((o) => attr in o)
       const children = fetched ? flatten(objects.map((o) => o[attr])) : await loadLevel(db, objects, load, attr, last ? queryset : undefined)

@@ -72,6 +72,29 @@ describeEachBackend('blog walkthrough', blog, (ctx) => {
     }
     expect([tags.first.created, tags.second.created]).toEqual([true, false])
     expect(tags.second.row.id).toBe(tags.first.row.id)
+    expect(result('tagged')).toEqual(['First steps with pipe', 'Functional QuerySets'])
+    const queries = (id: string) => outcomes.get(id)?.sent.filter((e) => e.kind === 'query') ?? []
+    expect(result('selectRelated')).toEqual([
+      'Ada on "Migrations without magic"',
+      'John on "First steps with pipe"',
+      'Ada on "First steps with pipe"',
+      'John on "Functional QuerySets"',
+      'Grace on "SQLite is enough"',
+    ])
+    expect(queries('selectRelated')).toHaveLength(1)
+    expect(result('prefetchRelated')).toEqual([
+      'First steps with pipe: John, Ada',
+      'Fjord, the Django ORM for TypeScript: -',
+      'Functional QuerySets: John',
+      'Migrations without magic: Ada',
+      'SQLite is enough: Grace',
+      'What django got right: -',
+    ])
+    expect(queries('prefetchRelated')).toHaveLength(2)
+    expect(result('related')).toEqual([
+      { author: 'John', text: 'Finally, no more method chains.' },
+      { author: 'Ada', text: 'Does it tree-shake?' },
+    ])
     expect(result('bulkCreate')).toHaveLength(2)
     expect(result('cascade')).toEqual({ total: 4, perModel: { Post: 1, Comment: 3 } })
     // The comments go in their own DELETE, inside the same transaction as the post's.

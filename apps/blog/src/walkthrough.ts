@@ -1,4 +1,4 @@
-// The tour of DESIGN §3–5 on the blog: every query is a value built with `pipe`, compiled with
+// The tour of DESIGN §3–6 on the blog: every query is a value built with `pipe`, compiled with
 // `toSql` to show its SQL, then run. Steps are data so the demo prints them and the test checks them.
 import {
   type AnyQuerySet,
@@ -35,6 +35,7 @@ import {
   values,
   valuesList,
 } from '@fjord/core'
+import { addRelated, prefetchRelated, related, selectRelated } from '@fjord/relations'
 import { Comment, Post, Tag } from './models.js'
 import type { Seeded } from './seed.js'
 
@@ -85,6 +86,10 @@ export const steps = (seeded: Seeded): readonly Step[] => {
   )
   const popular = pipe(Post.objects, orderBy(F('views').desc(), 'title'), valuesList('title', 'views'))
   const either = pipe(Post.objects, filter(or(Q({ views__gte: 20 }), not(Q({ pubDate__year: 2023 })))), orderBy('title'))
+  const tagged = pipe(Post.objects, filter(Q({ tags__name: 'orm' })), orderBy('title'), valuesList('title', { flat: true }))
+  const withPosts = pipe(Comment.objects, selectRelated('post'), orderBy('pubDate'))
+  const withComments = pipe(Post.objects, prefetchRelated('commentSet'), orderBy('title'))
+  const pipeComments = pipe(related(Post, posts.pipe, 'commentSet'), orderBy('pubDate'), values('author', 'text'))
   const misspelled = pipe(Post.objects, filter(Q({ titel__startswith: 'F' })))
 
   return [
@@ -133,6 +138,38 @@ export const steps = (seeded: Seeded): readonly Step[] => {
         return { first: { row: a, created: createdA }, second: { row: b, created: createdB } }
       },
     },
+    {
+      id: 'tagged',
+      title: "addRelated(Post, …, 'tags', [orm]), then the posts tagged 'orm' (tags__name)",
+      query: tagged,
+      run: async (db) => {
+        const [orm] = await db.run(getOrCreate(Tag, { name: 'orm' }))
+        await db.run(addRelated(Post, posts.pipe, 'tags', [orm]))
+        await db.run(addRelated(Post, posts.functional, 'tags', [orm.id]))
+        return db.run(pipe(tagged, toArray))
+      },
+    },
+    {
+      id: 'selectRelated',
+      title: "selectRelated('post'): each comment with its post, in one query",
+      query: withPosts,
+      run: async (db) => (await db.run(pipe(withPosts, toArray))).map((c) => `${c.author} on "${c.post.title}"`),
+    },
+    {
+      id: 'prefetchRelated',
+      title: "prefetchRelated('commentSet'): the posts, then all their comments in one more query",
+      // Both statements are shown: toSql compiles only the first.
+      run: async (db) =>
+        (await db.run(pipe(withComments, toArray))).map(
+          (p) => `${p.title}: ${p.commentSet.map((c) => c.author).join(', ') || '-'}`,
+        ),
+    },
+    step(
+      'related',
+      "related(Post, post, 'commentSet'): a post's comments as a QuerySet",
+      pipeComments,
+      pipe(pipeComments, toArray),
+    ),
     step(
       'bulkCreate',
       'bulkCreate: two more comments on "SQLite is enough"',

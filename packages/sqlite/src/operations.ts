@@ -166,6 +166,20 @@ export const sqliteOperations: Operations = {
     if (t === 'date') return (v) => (v === null ? null : String(v).slice(0, 10))
     return null
   },
+  // Datetimes are UTC text and durations integer microseconds: move a point with a julianday modifier
+  // and write it back in the stored shape (so text order stays time order); differences in microseconds.
+  temporalArithmetic(op, l, r, lt, rt) {
+    const point = (t: unknown) => t === 'date' || t === 'dateTime'
+    // printf reads NULL as 0; substr(NULL, 0, 0) is NULL and makes the modifier NULL like the duration.
+    const seconds = (us: Sql, negate: boolean) =>
+      sql`(printf('%+.6f seconds', ${negate ? sql`-(${us})` : us} / 1000000.0) || substr(${us}, 0, 0))`
+    const shift = (p: Sql, mod: Sql, t: unknown) =>
+      t === 'date' ? sql`date(${p}, ${mod})` : sql`(strftime('%Y-%m-%d %H:%M:%f', ${p}, ${mod}) || '000')`
+    if (point(lt) && rt === 'duration') return shift(l, seconds(r, op === '-'), lt)
+    if (lt === 'duration' && point(rt) && op === '+') return shift(r, seconds(l, false), rt)
+    if (op === '-' && point(lt) && point(rt)) return sql`(CAST(ROUND((julianday(${l}) - julianday(${r})) * 86400000.0) AS INTEGER) * 1000)`
+    return undefined
+  },
   random: () => sql`RANDOM()`,
   offsetWithoutLimit: -1,
   insertConflict(q, conflict) {

@@ -41,6 +41,7 @@ export const { Author, Article, Num, Event, Company, Employee, Season, Game } = 
     at: f.dateTime(),
     day: f.date(),
     clock: f.time({ null: true }),
+    span: f.duration({ null: true }),
   }),
   Employee: model({
     firstname: f.char({ maxLength: 50 }),

@@ -99,7 +99,7 @@ const throughFields = (model: AnyModel, bf: BoundField, target: AnyModel, throug
   if (rel.throughFields) {
     const [s, t] = rel.throughFields.map((name) => {
       const fk = through.meta.fieldMap.get(name)
-      if (!fk || !fk.field.relation || fk.field.relation.kind === 'manyToMany') {
+      if (!fk?.field.relation || fk.field.relation.kind === 'manyToMany') {
         throw new FieldError(`${where}: throughFields names '${name}', which is not a foreign key of ${through.name}.`, {
           model: through.name,
           part: name,

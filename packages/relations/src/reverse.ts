@@ -2,7 +2,7 @@
 import { type AnyModel, lowerCamel, type PathStep, registerRelationResolver, registerSchemaHook, type ReverseRelation } from '@fjord/core'
 import { joinTableOf, manyToManyFields } from './m2m.js'
 
-const hidden = (name: string | undefined): boolean => name !== undefined && name.endsWith('+')
+const hidden = (name: string | undefined): boolean => name?.endsWith('+') === true
 
 /** The reverse relations of every model of a registry, by target. */
 const reverseOf = (models: Iterable<AnyModel>): Map<string, ReverseRelation[]> => {

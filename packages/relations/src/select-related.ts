@@ -15,7 +15,7 @@ import {
   relationStep,
   type Scope,
 } from '@fjord/core'
-import type { BadSelectPaths, SelectedRows } from './types.js'
+import type { AutoSelected, BadSelectPaths, SelectedRows } from './types.js'
 
 const EXT = 'selectRelated'
 
@@ -23,16 +23,37 @@ type CheckSelect<M, P> = [BadSelectPaths<M, P>] extends [never]
   ? unknown
   : { readonly [K in `not a single-valued relation in selectRelated: ${BadSelectPaths<M, P> & string}`]: never }
 
+/** How far `selectRelated()` without names follows foreign keys (Django's max_depth). */
+const MAX_DEPTH = 5
+
+/** Every non-null foreign key (and one-to-one) of a model, followed to MAX_DEPTH levels. */
+const nonNullPaths = (model: AnyModel, prefix = '', depth = 0): string[] => {
+  if (depth >= MAX_DEPTH) return []
+  const out: string[] = []
+  for (const bf of model.meta.concreteFields) {
+    const rel = bf.field.relation
+    if (!rel || rel.kind === 'manyToMany' || bf.field.options.null === true) continue
+    const target = rel.target === 'self' ? model : model.meta.registry.get(rel.target)
+    const path = prefix ? `${prefix}__${bf.name}` : bf.name
+    out.push(path, ...nonNullPaths(target, path, depth + 1))
+  }
+  return out
+}
+
 /**
  * Load the related rows of these relations in the same statement; each row gains them nested
- * (`row.post.author`), null where a nullable relation has no row.
+ * (`row.post.author`), null where a nullable relation has no row. Without names, every non-null
+ * foreign key is followed (to 5 levels), as Django's `select_related()`.
  * @example pipe(Comment.objects, selectRelated('post', 'post__author'), toArray)
  */
 export const selectRelated =
   <const P extends readonly string[]>(...paths: P) =>
-  <M, R, A>(qs: QuerySet<M, R, A> & CheckSelect<M, P[number]>): QuerySet<M, R & SelectedRows<M, P[number]>, A> => {
+  <M, R, A>(
+    qs: QuerySet<M, R, A> & CheckSelect<M, P[number]>,
+  ): QuerySet<M, R & (P extends readonly [] ? AutoSelected<M> : SelectedRows<M, P[number]>), A> => {
     const before = (qs.ext[EXT] as readonly string[] | undefined) ?? []
-    const all = [...before, ...paths.filter((p) => !before.includes(p))]
+    const wanted = paths.length ? paths : nonNullPaths((qs as AnyQuerySet).model)
+    const all = [...before, ...wanted.filter((p) => !before.includes(p))]
     return cloneWith(qs as AnyQuerySet, { ext: Object.freeze({ ...qs.ext, [EXT]: Object.freeze(all) }) }) as never
   }
 

@@ -135,3 +135,12 @@ type ReverseAccessors<M> = ReverseEntries<DefsOf<M>, NameOf<M>> extends infer E 
 export type RelatedName<M> = FieldRelationNames<M> | ReverseAccessors<M>
 /** The multi-valued relations of M (many-to-many fields, reverse foreign keys and many-to-manys). */
 export type ManyName<M> = { [N in RelatedName<M>]: LoadHop<M, N> extends RelationHop<unknown, boolean, true> ? N : never }[RelatedName<M>]
+
+type NonNullRelations<M> = {
+  [K in keyof FieldsOfModel<M> & string]: SpecOfField<FieldsOfModel<M>[K]> extends { readonly category: 'relation'; readonly null: false } ? K : never
+}[keyof FieldsOfModel<M> & string]
+
+/** What `selectRelated()` without names adds: every non-null foreign key, followed to 5 levels (Django's). */
+export type AutoSelected<M, D extends unknown[] = [1, 1, 1, 1, 1]> = D extends [unknown, ...infer Rest]
+  ? { readonly [K in NonNullRelations<M>]: ForwardHop<M, K> extends RelationHop<infer To> ? Simplify<Row<To> & AutoSelected<To, Rest>> : never }
+  : {}

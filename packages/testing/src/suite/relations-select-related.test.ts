@@ -76,6 +76,18 @@ describeEachBackend('selectRelated', models, (ctx) => {
     ])
   })
 
+  it('without names: every non-null foreign key, to five levels', async () => {
+    const { db } = ctx()
+    const { result, queries } = await captureQueries(db, () => db.run(pipe(Species.objects, selectRelated(), get({ name: 'sapiens' }))))
+    expect(statements(queries)).toBe(1)
+    const phylum = result.genus.family.order.klass.phylum
+    expect(phylum.name).toBe('Chordata')
+    expect('kingdom' in phylum).toBe(false)
+    // A nullable foreign key is not followed.
+    expect(toSql(pipe(Comment.objects, selectRelated()))(db).sql).not.toMatch(/join/i)
+    expect(toSql(pipe(Forum.objects, selectRelated()))(db).sql).toMatch(/inner join/i)
+  })
+
   it('combines with filters, ordering and slices across the same relations', async () => {
     const { db } = ctx()
     const amanita = await db.run(pipe(Species.objects, filter({ genus__name: 'Amanita' }), selectRelated('genus__family'), toArray))

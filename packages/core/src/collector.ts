@@ -59,6 +59,9 @@ const chunks = <T>(xs: readonly T[], n: number): T[][] => {
   return out
 }
 
+/** Keys per DELETE/UPDATE … IN (…): under the parameter limit and the backend's IN-list limit (Oracle: 1,000). */
+const inListBatch = (db: Db): number => Math.max(1, Math.min(db.dialect.features.maxQueryParams - 10, db.dialect.features.maxInListSize ?? Number.POSITIVE_INFINITY))
+
 interface Collected {
   /** Model name → pks to delete, in discovery order. */
   readonly data: Map<string, { model: AnyModel; pks: Set<unknown> }>
@@ -191,7 +194,7 @@ export const deleteCollected = async (db: Db, qs: AnyQuerySet): Promise<{ total:
           blocked.map((r) => ({ model: r.model.name, pk: r.pk })),
         )
       }
-      const batch = Math.max(1, tx.dialect.features.maxQueryParams - 10)
+      const batch = inListBatch(tx)
       for (const u of c.updates) {
         const alive = u.pks.filter((p) => !c.data.get(u.model.name)?.pks.has(p))
         for (const part of chunks(alive, batch)) {

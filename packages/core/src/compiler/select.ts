@@ -9,7 +9,7 @@ import type { AnyQuerySet, OrderItem } from '../queryset.js'
 import type { WhereNode } from '../where.js'
 import { type Compiled, Ctx, FALSE, type Frag, modelId } from './context.js'
 import { qualifyWrap, splitQualify } from './qualify.js'
-import { Scope } from './scope.js'
+import { Scope, relationStep } from './scope.js'
 import { applyTransform, columnOf, compileExpr, compileWhere, resolvePath, subqueryHook } from './where.js'
 
 /** How a selected column becomes part of a result. */
@@ -89,6 +89,33 @@ const collapseGroupBy = (cols: readonly Compiled[], scope: Scope, allowed: boole
   return out
 }
 
+/**
+ * The related model's ordering, prefixed with the path, when `name` ends at a forward relation named
+ * by its field name (`author`, not `authorId`) whose model has a Meta ordering; else undefined.
+ */
+const relatedOrdering = (model: AnyModel, name: string, depth = 0): string[] | undefined => {
+  const parts = name.split('__')
+  let m = model
+  for (let i = 0; i < parts.length; i++) {
+    const bf = m.meta.fieldMap.get(parts[i])
+    const rel = bf?.field.relation
+    if (!bf || !rel || rel.kind === 'manyToMany') return undefined
+    const target = relationStep(m, bf.name)?.target
+    if (!target) return undefined
+    m = target
+  }
+  const ordering = m.meta.ordering.filter((o) => o !== '?')
+  if (ordering.length === 0) return undefined
+  if (depth > 8) throw new FieldError(`Infinite loop caused by ordering (${name}).`)
+  return ordering.flatMap((o) => {
+    const desc = o.startsWith('-')
+    const path = `${name}__${o.replace(/^[-+]/, '')}`
+    const deeper = relatedOrdering(model, path, depth + 1)
+    const flip = (x: string) => (desc ? (x.startsWith('-') ? x.slice(1) : `-${x}`) : x)
+    return deeper ? deeper.map(flip) : [flip(path)]
+  })
+}
+
 /** Resolve an ordering name like `-pubDate` or `post__title` to a compiled term. */
 const orderTerm = (scope: Scope, item: OrderItem, flip: boolean): Frag => {
   const ops = scope.ctx.dialect.ops
@@ -114,6 +141,14 @@ const orderTerm = (scope: Scope, item: OrderItem, flip: boolean): Frag => {
   }
   const desc = item.startsWith('-') !== flip
   const name = item.replace(/^[-+]/, '')
+  const related = relatedOrdering(scope.model, name)
+  if (related) {
+    // Django: ordering by a relation orders by the related model's Meta ordering.
+    const terms = related.map((o) => orderTerm(scope, o.startsWith('-') !== desc ? `-${o.replace(/^-/, '')}` : o.replace(/^-/, ''), false) as OrderFrag)
+    const bare = terms.every((t) => t.bare) ? () => sql.join(terms.map((t) => t.bare!())) : undefined
+    const all: Frag = () => sql.join(terms.map((t) => t()))
+    return bare ? Object.assign(all, { bare }) : all
+  }
   scope.ctx.k(`o${desc ? 'd' : 'a'}${name}`)
   const parts = name.split('__')
   const { compiled, rest } = resolvePath(scope, parts, name, true)

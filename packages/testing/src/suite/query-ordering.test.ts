@@ -3,14 +3,15 @@
 // sliced and distinct QuerySets, and the errors for changing a sliced QuerySet.
 import { pipe } from 'fp-ts/function'
 import { beforeAll, expect, it } from 'vitest'
-import { type AnyQuerySet, count, distinct, type Effect, exists, filter, orderBy, reverse, slice, toArray, toSql, values, valuesList } from '@fjord/core'
+import { type AnyQuerySet, count, create, deleteAll, distinct, type Effect, exists, filter, orderBy, reverse, slice, toArray, toSql, values, valuesList } from '@fjord/core'
 import { countQueries, describeEachBackend, truncate } from '../helpers.js'
-import { Article, defaultOrder, headlines, lookupModels, looseFilter, looseOrderBy, seedArticles } from './fixtures-query.js'
+import { Article, Author, defaultOrder, headlines, lookupModels, looseFilter, looseOrderBy, seedArticles } from './fixtures-query.js'
 
 describeEachBackend('querysets: ordering, slicing, distinct', lookupModels, (ctx) => {
+  let s: Awaited<ReturnType<typeof seedArticles>>
   beforeAll(async () => {
     await truncate(ctx().db, [...lookupModels])
-    await seedArticles(ctx().db)
+    s = await seedArticles(ctx().db)
   })
   const run = <A>(e: Effect<A>) => ctx().db.run(e)
   const heads = async (qs: AnyQuerySet) => headlines((await run(toArray(qs))) as { headline: string }[])
@@ -37,6 +38,32 @@ describeEachBackend('querysets: ordering, slicing, distinct', lookupModels, (ctx
   it('orderBy across a foreign key', async () => {
     const qs = pipe(Article.objects, looseOrderBy('-author__name', 'headline'))
     expect(await heads(qs)).toEqual(['Article 5', 'Article 6', 'Article 7', 'Article 1', 'Article 2', 'Article 3', 'Article 4'])
+  })
+
+  it("orderBy a relation uses the related model's Meta ordering; its attname orders by the column", async () => {
+    const db = ctx().db
+    const aaron = await db.run(create(Author, { name: 'Aaron' }))
+    try {
+      await db.run(create(Article, { headline: 'By Aaron', pubDate: new Date('2001-01-01T00:00:00Z'), author: aaron }))
+      // Author orders by name: Aaron (the newest key) comes first.
+      expect(await heads(pipe(Article.objects, orderBy('author', 'headline')))).toEqual([
+        'By Aaron',
+        'Article 1',
+        'Article 2',
+        'Article 3',
+        'Article 4',
+        'Article 5',
+        'Article 6',
+        'Article 7',
+      ])
+      expect((await heads(pipe(Article.objects, orderBy('-author', 'headline')))).slice(0, 3)).toEqual(['Article 5', 'Article 6', 'Article 7'])
+      expect((await heads(pipe(Article.objects, orderBy('-author', 'headline'))))[7]).toBe('By Aaron')
+      expect((await heads(pipe(Article.objects, orderBy('authorId', 'headline'))))[7]).toBe('By Aaron')
+      expect((await heads(pipe(Article.objects, orderBy('author', 'headline'), reverse())))[7]).toBe('By Aaron')
+    } finally {
+      await db.run(pipe(Author.objects, filter({ pk: aaron.id }), deleteAll))
+    }
+    expect(await run(count(Article.objects))).toBe(7)
   })
 
   it("orderBy() clears every ordering, the default included; '?' orders at random", async () => {
@@ -108,7 +135,7 @@ describeEachBackend('querysets: ordering, slicing, distinct', lookupModels, (ctx
       '2005-08-01T08:00:00.000Z',
       '2005-08-01T09:00:00.000Z',
     ])
-    expect(await run(pipe(Article.objects, orderBy('author'), distinct(), valuesList('author', { flat: true }), toArray))).toHaveLength(2)
+    expect(await run(pipe(Article.objects, orderBy('authorId'), distinct(), valuesList('author', { flat: true }), toArray))).toEqual([s.au1.id, s.au2.id])
     const { sql } = toSql(pipe(Article.objects, distinct()))(ctx().db)
     expect(sql).toMatch(/select distinct/i)
     expect(await run(pipe(Article.objects, distinct(), count))).toBe(7)

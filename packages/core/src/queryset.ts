@@ -24,6 +24,11 @@ export interface Annotation {
   readonly expr: AnyExpression
   /** `alias()` names an expression without selecting it. */
   readonly select: boolean
+  /**
+   * How many filter() calls came before it: it compiles after them and reuses their joins, as
+   * Django resolves annotate() against the query as it stands (0 when not given).
+   */
+  readonly after?: number
 }
 
 export interface Compound {
@@ -355,7 +360,8 @@ const addAnnotations = (qs: AnyQuerySet, args: readonly AnnotationArg[], select:
     if (fieldNames.has(a.name)) return invalid(qs, `The annotation '${a.name}' conflicts with a field on the model.`)
   }
   const kept = qs.annotations.filter((a) => !anns.some((b) => b.name === a.name))
-  return cloneWith(qs, { annotations: freeze([...kept, ...anns]) })
+  const after = qs.where.length
+  return cloneWith(qs, { annotations: freeze([...kept, ...anns.map((a) => (after ? { ...a, after } : a))]) })
 }
 
 /** A QuerySet that matches nothing and never runs a statement. */

@@ -79,6 +79,10 @@ export class Scope {
   private readonly usedAliases = new Set<string>()
   /** Set while compiling one filter() call: multi-valued joins are shared inside it only. */
   group = 0
+  /** Set while compiling an annotation: it reuses the multi-valued joins made so far (Django's reuse=None). */
+  reuseJoins = false
+  /** The key of the latest multi-valued join made for each path. */
+  private readonly latestKey = new Map<string, string>()
 
   constructor(
     readonly ctx: Ctx,
@@ -123,6 +127,7 @@ export class Scope {
     }
     this.joins.set(key, join)
     this.joinList.push(join)
+    if (step.multiValued) this.latestKey.set(path, key)
     this.ctx.k(`J${type}${key};`)
     return alias
   }
@@ -142,12 +147,14 @@ export class Scope {
     const on = () => sql`${ref(fromAlias, step.fromColumn)()} = ${ref(alias, via.fromColumn)()}`
     this.joinList.push({ alias, table: via.table, model: step.target, type, on })
     this.viaAliases.set(key, alias)
+    if (step.multiValued) this.latestKey.set(path, key)
     this.ctx.k(`JV${type}${key};`)
     return alias
   }
 
   private joinKey(path: string, step: PathStep): string {
-    return step.multiValued ? `${path}#${this.group}` : path
+    if (!step.multiValued) return path
+    return (this.reuseJoins && this.latestKey.get(path)) || `${path}#${this.group}`
   }
 
   private joinType(step: PathStep, forceLeft: boolean): 'INNER' | 'LEFT' {

@@ -247,38 +247,59 @@ export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | n
   let empty = qs.empty
   if (empty) ctx.k('0')
 
-  // Annotations, in order (each may use the earlier ones).
-  for (const a of qs.annotations) {
-    ctx.k(`A${a.name}${a.select ? '' : '-'}=`)
-    scope.annotations.set(a.name, compileExpr(scope, a.expr))
+  // Annotations, in order (each may use the earlier ones), each after the filter() calls that came
+  // before it, whose multi-valued joins it reuses.
+  let annotated = 0
+  const annotateUpTo = (filters: number) => {
+    scope.group = 0
+    scope.reuseJoins = true
+    for (; annotated < qs.annotations.length && (qs.annotations[annotated].after ?? 0) <= filters; annotated++) {
+      const a = qs.annotations[annotated]
+      ctx.k(`A${a.name}${a.select ? '' : '-'}=`)
+      scope.annotations.set(a.name, compileExpr(scope, a.expr))
+    }
+    scope.reuseJoins = false
   }
+  annotateUpTo(0)
 
   // WHERE and HAVING: a filter() call that touches an aggregate goes to HAVING, as Django does.
   const where: Compiled[] = []
   const having: Compiled[] = []
   // Conditions on window functions apply outside the query that computes them (see qualify.ts).
   const windows = new Set<string>()
-  for (const [name, c] of scope.annotations) if (c.window) windows.add(name)
   const qualify: WhereNode[] = []
+  const orGroups = new Set<Compiled>()
   qs.where.forEach((node, i) => {
+    annotateUpTo(i)
+    for (const [name, c] of scope.annotations) if (c.window) windows.add(name)
     scope.group = i + 1
     ctx.k('W')
     const split = splitQualify(node, windows)
     if (split.outer) qualify.push(split.outer)
     if (!split.inner) return
-    const c = compileWhere(scope, split.inner)
-    if (c.window) {
-      qualify.push(split.inner)
-      return
+    // The parts of an AND go where each belongs (as Django splits them): plain conditions to WHERE,
+    // those on aggregates to HAVING. They still share this call's joins (scope.group).
+    const inner = split.inner
+    const conds = inner.kind === 'group' && inner.connector === 'AND' && !inner.negated ? inner.children : [inner]
+    for (const cond of conds) {
+      ctx.k('&')
+      const c = compileWhere(scope, cond)
+      if (c.window) qualify.push(cond)
+      else if (c.constant === false) empty = true
+      else if (c.constant !== true) {
+        if (cond.kind === 'group' && !cond.negated) orGroups.add(c)
+        ;(c.aggregate ? having : where).push(c)
+      }
     }
-    if (c.constant === true) return
-    if (c.constant === false) {
-      empty = true
-      return
-    }
-    ;(c.aggregate ? having : where).push(c)
   })
+  annotateUpTo(Number.POSITIVE_INFINITY)
   scope.group = 0
+  // A group (an OR) beside other conditions is parenthesised, so that it doesn't bind to them.
+  const enclose = (list: Compiled[]) => {
+    if (list.length > 1) list.forEach((c, i) => orGroups.has(c) && (list[i] = { ...c, frag: () => sql`(${c.frag()})` }))
+  }
+  enclose(where)
+  enclose(having)
 
   const { cols, readers, groupByValues } = selection(qs, scope, purpose)
   const extensionSteps: ((q: SelectQueryBuilder<any, any, any>) => SelectQueryBuilder<any, any, any>)[] = []

@@ -142,7 +142,9 @@ const direct = (db: Db, qs: AnyQuerySet, entries: readonly [string, AnyExpressio
   // Entries compile under internal names: an entry named like a field must not hide the field.
   const internal = entries.map((_, i) => internalName(qs, i))
   const kept = qs.annotations.map((a): Annotation => ({ ...a, select: false }))
-  const added = entries.map(([, expr], i): Annotation => ({ name: internal[i], expr, select: true }))
+  // Computed against the QuerySet as it stands: after its filters, sharing their joins (as Django).
+  const after = qs.where.length
+  const added = entries.map(([, expr], i): Annotation => ({ name: internal[i], expr, select: true, after }))
   const q = cloneWith(qs, {
     annotations: Object.freeze([...kept, ...added]),
     select: Object.freeze({ kind: 'values', fields: Object.freeze(internal) }),
@@ -172,7 +174,7 @@ const wrapped = (db: Db, qs: AnyQuerySet, entries: readonly [string, AnyExpressi
   const outer = entries.map(([name, e]) => [name, toOuter(e, sources, taken)] as const)
   const sliced = qs.low !== 0 || qs.high !== null
   const inner = cloneWith(qs, {
-    annotations: Object.freeze([...qs.annotations, ...sources.map((s): Annotation => ({ name: s.name, expr: s.expr, select: true }))]),
+    annotations: Object.freeze([...qs.annotations, ...sources.map((s): Annotation => ({ name: s.name, expr: s.expr, select: true, after: qs.where.length }))]),
     order: sliced ? qs.order : Object.freeze([]),
     ext: Object.freeze({}),
   })

@@ -78,13 +78,18 @@ const chainsOf = (model: AnyModel, e: AnyExpression, annotations: ReadonlyMap<st
       const step = relationStep(m, bf ? bf.name : parts[i])
       if (!step) break
       if (step.multiValued) last = i
-      if (bf && bf.attname === parts[i]) break
+      // `publisherId`: the key column itself, nothing crossed beyond it.
+      if (bf && bf.attname !== bf.name && bf.attname === parts[i]) break
       m = step.target
     }
     if (last >= 0) chains.add(parts.slice(0, last + 1).join('__'))
   }
   return chains
 }
+
+/** An expression reading these paths, for chainsOf. */
+const pathsExpr = (paths: readonly string[]): AnyExpression =>
+  new Expression({ kind: 'Func', fn: 'Coalesce', args: paths.map((p) => new Expression({ kind: 'F', path: p })) })
 
 /** Every aggregate node of an expression. */
 const aggregatesOf = (e: AnyExpression): FuncNode[] => {
@@ -126,13 +131,13 @@ export const isolateMultiValued = (qs: AnyQuerySet): AnyQuerySet => {
   if (distinct.size < 2) return qs
   const annotations = qs.annotations.map((a): Annotation => {
     if (!containsAggregate(a.expr)) return a
-    return { ...a, expr: replaceAggregates(a.expr, (node) => (chainOf.has(node) ? isolated(qs, node, byName) : undefined)) }
+    return { ...a, expr: replaceAggregates(a.expr, (node) => (chainOf.has(node) ? isolated(qs, a, node, chainOf.get(node)!, byName) : undefined)) }
   })
   return cloneWith(qs, { annotations: Object.freeze(annotations) })
 }
 
 /** `(SELECT aggregate FROM model U WHERE U.pk = outer.pk)`, with the annotations it reads. */
-const isolated = (qs: AnyQuerySet, node: FuncNode, byName: ReadonlyMap<string, Annotation>): AnyExpression => {
+const isolated = (qs: AnyQuerySet, owner: Annotation, node: FuncNode, chain: string, byName: ReadonlyMap<string, Annotation>): AnyExpression => {
   const needed = new Set<string>()
   const collect = (e: AnyExpression) => {
     for (const path of pathsOf(e)) {
@@ -145,11 +150,19 @@ const isolated = (qs: AnyQuerySet, node: FuncNode, byName: ReadonlyMap<string, A
   }
   collect(new Expression(node))
   const refs = qs.annotations.filter((a) => needed.has(a.name)).map((a): Annotation => ({ ...a, select: false }))
+  // Filters made before the annotation over the same relation narrow what it aggregates (Django's
+  // join reuse): they come along, and the aggregate, compiled after them, reuses their joins.
+  const sameChain = qs.where.slice(0, owner.after ?? 0).filter((w) => {
+    const paths: string[] = []
+    conditionPaths(w, paths)
+    const chains = chainsOf(qs.model, pathsExpr(paths), byName)
+    return chains.size === 1 && chains.has(chain)
+  })
   const name = 'isolated_value'
   const pkIsOuter: WhereNode = Object.freeze({ kind: 'lookup', key: 'pk', value: OuterRef('pk') })
   const query = cloneWith(qs.model.objects as AnyQuerySet, {
-    where: Object.freeze([Object.freeze({ kind: 'group', connector: 'AND', negated: false, children: Object.freeze([pkIsOuter]) })]),
-    annotations: Object.freeze([...refs, { name, expr: new Expression(node), select: true }]),
+    where: Object.freeze([Object.freeze({ kind: 'group', connector: 'AND', negated: false, children: Object.freeze([pkIsOuter]) }), ...sameChain]),
+    annotations: Object.freeze([...refs, { name, expr: new Expression(node), select: true, after: 1 + sameChain.length }]),
     select: Object.freeze({ kind: 'values', fields: Object.freeze([name]) }),
     order: Object.freeze([]),
   })

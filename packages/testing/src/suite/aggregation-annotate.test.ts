@@ -13,6 +13,7 @@ import {
   FieldError,
   filter,
   get,
+  or,
   orderBy,
   slice,
   toArray,
@@ -112,6 +113,28 @@ describeEachBackend('aggregation: annotate()', aggregationModels, (ctx) => {
     expect(await run(pipe(counted, filter({ numBooks__isnull: true }), toArray))).toEqual([])
     expect(await run(pipe(counted, filter({ numBooks__gt: 1 }), count))).toBe(2)
     expect(await run(pipe(counted, filter({ numBooks__gt: 5 }), exists))).toBe(false)
+  })
+
+  it('filter() before annotate() shares its join; after, it gets its own (Django’s test_filtering)', async () => {
+    const cheapFirst = pipe(Publisher.objects, filter({ book__price__lt: '40' }), annotate({ numBooks: Count('book__id') }))
+    expect(names(await run(pipe(cheapFirst, filter({ numBooks__gt: 1 }), orderBy('pk'), toArray)))).toEqual(['Apress'])
+    expect(await run(pipe(cheapFirst, orderBy('pk'), valuesList('name', 'numBooks'), toArray))).toEqual([
+      ['Apress', 2],
+      ['Sams', 1],
+      ['Prentice Hall', 1],
+    ])
+    // After annotate(), the condition's rows multiply the counted ones, as in Django.
+    const countedFirst = pipe(Publisher.objects, annotate({ numBooks: Count('book__id') }), filter({ numBooks__gt: 1, book__price__lt: '40' }), orderBy('pk'))
+    expect(names(await run(toArray(countedFirst)))).toEqual(['Apress', 'Prentice Hall'])
+    // Plain conditions of that call stay in WHERE, the aggregate one goes to HAVING.
+    expect(toSql(countedFirst)(ctx().db).sql).toMatch(/where .*price.* having .*count/is)
+    const sum = await run(pipe(Publisher.objects, filter({ book__rating__gte: 4.5 }), aggregate({ pages: Sum('book__pages') })))
+    expect(sum).toEqual({ pages: 447 + 946 })
+  })
+
+  it('conditions of separate filter() calls each keep their own OR', async () => {
+    const q = pipe(Publisher.objects, filter(or({ name: 'Apress' }, { numAwards: 9 })), filter(or({ numAwards__lt: 5 }, { name: 'Sams' })), orderBy('pk'), toArray)
+    expect(names(await run(q))).toEqual(['Apress'])
   })
 
   it('exclude and orderBy on an aggregate (Django’s test_even_more_aggregate)', async () => {
@@ -231,6 +254,15 @@ describeEachBackend('aggregation: annotate()', aggregationModels, (ctx) => {
     expect(names(await run(pipe(both, orderBy('-awards', '-books', 'name'), slice(0, 3), toArray)))).toEqual(['Apress', 'Prentice Hall', 'Morgan Kaufmann'])
     expect(await run(pipe(both, aggregate({ books: Sum('books'), awards: Sum('awards') })))).toEqual({ books: 6, awards: 4 })
     expect(await run(pipe(both, count))).toBe(5)
+  })
+
+  it('each isolated aggregate keeps the earlier filters on its own relation', async () => {
+    const cheap = pipe(Publisher.objects, filter({ book__price__lt: '40' }), annotate({ books: Count('book'), awards: Count('award') }), orderBy('pk'))
+    expect(await run(pipe(cheap, valuesList('name', 'books', 'awards'), toArray))).toEqual([
+      ['Apress', 2, 3],
+      ['Sams', 1, 0],
+      ['Prentice Hall', 1, 1],
+    ])
   })
 
   it('one multi-valued relation keeps the plain join (and Django’s semantics)', async () => {

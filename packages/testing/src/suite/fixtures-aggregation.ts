@@ -2,7 +2,7 @@
 // stores, with the many-to-many links (book authors, store books, author friends). `Award` is ours:
 // a second reverse foreign key on Publisher, for aggregates over two multi-valued relations.
 import { create, type Db, f, model, type Row, schema } from '@fjord/core'
-import { foreignKey, manyToMany } from '@fjord/relations'
+import { addRelated, foreignKey, manyToMany } from '@fjord/relations'
 
 export const { Author, Publisher, Book, Store, Award } = schema({
   Author: model(
@@ -59,7 +59,7 @@ export const aggregationModels = [Author, Publisher, Book, Store, Award] as cons
 
 const DAY = 86_400_000
 
-/** Django's setUpTestData rows (without the many-to-many links, added by `linkAggregation`). */
+/** Django's setUpTestData rows, with the many-to-many links. */
 export const seedAggregation = async (db: Db) => {
   const author = (name: string, age: number) => db.run(create(Author, { name, age }))
   const a1 = await author('Adrian Holovaty', 34)
@@ -104,6 +104,27 @@ export const seedAggregation = async (db: Db) => {
   await award(p1, 2007, '250.50')
   await award(p1, 2008, '99.99')
   await award(p3, 2008, '500.00')
+  // Friendship is symmetrical: adding one side adds the other.
+  const friends = (a: Row<typeof Author>, ...others: Row<typeof Author>[]) => db.run(addRelated(Author, a, 'friends', others))
+  await friends(a1, a2, a4)
+  await friends(a2, a1, a7)
+  await friends(a4, a1)
+  await friends(a5, a6, a7)
+  await friends(a6, a5, a7)
+  await friends(a7, a2, a5, a6)
+  await friends(a8, a9)
+  await friends(a9, a8)
+  const authors = (b: Row<typeof Book>, ...as: Row<typeof Author>[]) => db.run(addRelated(Book, b, 'authors', as))
+  await authors(b1, a1, a2)
+  await authors(b2, a3)
+  await authors(b3, a4)
+  await authors(b4, a5, a6, a7)
+  await authors(b5, a8, a9)
+  await authors(b6, a8)
+  const books = (st: Row<typeof Store>, ...bs: Row<typeof Book>[]) => db.run(addRelated(Store, st, 'books', bs))
+  await books(s1, b1, b2, b3, b4, b5, b6)
+  await books(s2, b1, b3, b5, b6)
+  await books(s3, b3, b4, b6)
   return { a1, a2, a3, a4, a5, a6, a7, a8, a9, p1, p2, p3, p4, p5, b1, b2, b3, b4, b5, b6, s1, s2, s3 }
 }
 export type AggregationRows = Awaited<ReturnType<typeof seedAggregation>>

@@ -29,7 +29,8 @@ import { emptyValue } from './empty.js'
 import { type Aggregate, type AggregateName, someNode } from './functions.js'
 import { type SourceColumn, toOuter } from './wrap.js'
 
-type Entry = AnyExpression | Readonly<Record<string, AnyExpression>>
+/** A positional entry names itself (`age__avg`); anything else goes in a record. */
+type Entry = (AnyExpression & { readonly defaultAlias: string }) | Readonly<Record<string, AnyExpression>>
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
 

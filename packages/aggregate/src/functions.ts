@@ -103,7 +103,7 @@ type SumValue<V> = [V] extends [never] ? number | string : V extends bigint ? bi
 export const Sum = <const S extends Source, D = undefined>(
   source: S,
   options: AggregateOptions & DefaultOption<D> = {},
-): Aggregate<WithDefault<SumValue<SourceValue<S>>, D>, AliasOf<S, 'Sum'>, 'Sum', PathOf<S>> => make('Sum', source, options, undefined) as never
+): Aggregate<WithDefault<SumValue<SourceValue<S>>, NoInfer<D>>, AliasOf<S, 'Sum'>, 'Sum', PathOf<S>> => make('Sum', source, options, undefined) as never
 
 /**
  * The mean of the values, always a number (null when there are no rows).
@@ -112,7 +112,7 @@ export const Sum = <const S extends Source, D = undefined>(
 export const Avg = <const S extends Source, D = undefined>(
   source: S,
   options: AggregateOptions & DefaultOption<D> = {},
-): Aggregate<WithDefault<number, D>, AliasOf<S, 'Avg'>, 'Avg', PathOf<S>> => make('Avg', source, options, 'float') as never
+): Aggregate<WithDefault<number, NoInfer<D>>, AliasOf<S, 'Avg'>, 'Avg', PathOf<S>> => make('Avg', source, options, 'float') as never
 
 type MinMaxValue<V> = [V] extends [never] ? number | string | Date | bigint | boolean : V
 
@@ -123,13 +123,13 @@ type MinMaxValue<V> = [V] extends [never] ? number | string | Date | bigint | bo
 export const Min = <const S extends Source, D = undefined>(
   source: S,
   options: AggregateOptions & DefaultOption<D> = {},
-): Aggregate<WithDefault<MinMaxValue<SourceValue<S>>, D>, AliasOf<S, 'Min'>, 'Min', PathOf<S>> => make('Min', source, options, undefined) as never
+): Aggregate<WithDefault<MinMaxValue<SourceValue<S>>, NoInfer<D>>, AliasOf<S, 'Min'>, 'Min', PathOf<S>> => make('Min', source, options, undefined) as never
 
 /** The largest value, of the field's own type. */
 export const Max = <const S extends Source, D = undefined>(
   source: S,
   options: AggregateOptions & DefaultOption<D> = {},
-): Aggregate<WithDefault<MinMaxValue<SourceValue<S>>, D>, AliasOf<S, 'Max'>, 'Max', PathOf<S>> => make('Max', source, options, undefined) as never
+): Aggregate<WithDefault<MinMaxValue<SourceValue<S>>, NoInfer<D>>, AliasOf<S, 'Max'>, 'Max', PathOf<S>> => make('Max', source, options, undefined) as never
 
 export interface SampleOption {
   /** The sample statistic (divides by n - 1) instead of the population one (divides by n). */
@@ -140,14 +140,14 @@ export interface SampleOption {
 export const StdDev = <const S extends Source, D = undefined>(
   source: S,
   options: AggregateOptions & DefaultOption<D> & SampleOption = {},
-): Aggregate<WithDefault<number, D>, AliasOf<S, 'StdDev'>, 'StdDev', PathOf<S>> =>
+): Aggregate<WithDefault<number, NoInfer<D>>, AliasOf<S, 'StdDev'>, 'StdDev', PathOf<S>> =>
   make('StdDev', source, { ...options, sample: options.sample === true }, 'float') as never
 
 /** The variance (population, or `{ sample: true }`), a number. */
 export const Variance = <const S extends Source, D = undefined>(
   source: S,
   options: AggregateOptions & DefaultOption<D> & SampleOption = {},
-): Aggregate<WithDefault<number, D>, AliasOf<S, 'Variance'>, 'Variance', PathOf<S>> =>
+): Aggregate<WithDefault<number, NoInfer<D>>, AliasOf<S, 'Variance'>, 'Variance', PathOf<S>> =>
   make('Variance', source, { ...options, sample: options.sample === true }, 'float') as never
 
 // inspection

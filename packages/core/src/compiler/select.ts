@@ -65,8 +65,8 @@ export const registerSelectExtension = (ext: SelectExtension): void => {
 const tableRef = (table: string, alias: string): string => (table === alias ? table : `${table} as ${alias}`)
 
 /** An ORDER BY term that also knows its expression without the direction (for GROUP BY). */
-type OrderFrag = Frag & { readonly bare?: Frag }
-const withBare = (term: Frag, c: Compiled): OrderFrag => (c.aggregate ? term : Object.assign(term, { bare: c.frag }))
+type OrderFrag = Frag & { readonly bare?: Frag; readonly compiled?: Compiled }
+const withBare = (term: Frag, c: Compiled): OrderFrag => (c.aggregate ? term : Object.assign(term, { bare: c.frag, compiled: c }))
 
 /**
  * GROUP BY the base table's primary key alone when it is grouped and the backend infers the rest
@@ -319,7 +319,11 @@ export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | n
   if (hasAggregate && (sel.kind === 'values' || sel.kind === 'valuesList') && sel.groupByRows) {
     groupCols = [...groupCols, ...meta.concreteFields.map((bf) => columnOf(scope.alias, bf))]
   }
-  const groupBy: Frag[] = collapseGroupBy(groupCols, scope, ctx.dialect.features.allowsGroupBySelectedPks).map((c) => c.frag)
+  const collapsed = collapseGroupBy(groupCols, scope, ctx.dialect.features.allowsGroupBySelectedPks)
+  const groupBy: Frag[] = collapsed.map((c) => c.frag)
+  // Grouped by the base table's key alone: its other columns need no place in GROUP BY.
+  const byKey = collapsed.length < groupCols.length
+  const coveredByKey = (c: Compiled | undefined) => byKey && c !== undefined && c.alias === scope.alias && c.field !== undefined
   if (hasAggregate) ctx.k('G')
 
   // ORDER BY: not for EXISTS/COUNT or unsliced IN; default ordering unless values() grouping.
@@ -335,7 +339,7 @@ export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | n
       order = [orderTerm(scope, '-pk', false)]
     }
     // Ordering terms join GROUP BY as bare expressions (no ASC/DESC); aggregates and RANDOM() stay out.
-    if (hasAggregate && qs.order) for (const o of order as OrderFrag[]) if (o.bare) groupBy.push(o.bare)
+    if (hasAggregate && qs.order) for (const o of order as OrderFrag[]) if (o.bare && !coveredByKey(o.compiled)) groupBy.push(o.bare)
   }
   // dates()/datetimes(): distinct values ordered by themselves, NULLs left out, as Django's QuerySet.dates().
   const dateSel = qs.select.kind === 'dates' ? qs.select : null

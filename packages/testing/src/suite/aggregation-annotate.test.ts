@@ -265,6 +265,15 @@ describeEachBackend('aggregation: annotate()', aggregationModels, (ctx) => {
     ])
   })
 
+  it('GROUP BY the primary key alone where the backend infers the other columns from it', async () => {
+    const q = pipe(Publisher.objects, annotate({ n: Count('book') }), orderBy('pk'))
+    const groupBy = /group by (.*?)(?: order by|$)/is.exec(toSql(q)(ctx().db).sql)?.[1] ?? ''
+    const columns = groupBy.split(',').length
+    if (ctx().db.dialect.features.allowsGroupBySelectedPks) expect(columns).toBe(1)
+    else expect(columns).toBeGreaterThanOrEqual(Publisher.meta.concreteFields.length)
+    expect(await run(pipe(q, valuesList('n', { flat: true }), toArray))).toEqual([2, 1, 2, 1, 0])
+  })
+
   it('one multi-valued relation keeps the plain join (and Django’s semantics)', async () => {
     const q = pipe(Publisher.objects, annotate({ books: Count('book'), price: Sum('book__price'), awardsField: Max('numAwards') }))
     expect(toSql(q)(ctx().db).sql.match(/select/gi)).toHaveLength(1)

@@ -24,6 +24,8 @@ export interface Compiled {
   /** Reached through a LEFT JOIN: NULL where there is no related row, even for a NOT NULL column. */
   readonly outerJoined?: boolean
   readonly aggregate: boolean
+  /** Columns inside an aggregate expression that are not aggregated (`Sum('age') + F('age')`): GROUP BY needs them. */
+  readonly groupBy?: readonly Compiled[]
   /** A window function (filtering on it needs a wrapping query). */
   readonly window?: boolean
   /** Always true / always false (e.g. `in: []`), so the statement can be skipped. */

@@ -314,7 +314,7 @@ export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | n
   const hasAggregate = having.length > 0 || cols.some((c) => c.aggregate)
   // EXISTS selects a constant, but its groups are still the rows (or values) the QuerySet would give.
   const grouped = hasAggregate && purpose === 'exists' ? selection(qs, scope, 'rows').cols : cols
-  let groupCols = hasAggregate ? grouped.filter((c) => !c.aggregate) : []
+  let groupCols = hasAggregate ? grouped.flatMap((c) => (c.aggregate ? (c.groupBy ?? []) : [c])) : []
   const sel = qs.select
   if (hasAggregate && (sel.kind === 'values' || sel.kind === 'valuesList') && sel.groupByRows) {
     groupCols = [...groupCols, ...meta.concreteFields.map((bf) => columnOf(scope.alias, bf))]

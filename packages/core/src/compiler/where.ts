@@ -455,6 +455,12 @@ export const isQuerySet = (v: unknown): v is AnyQuerySet =>
 
 const NUMERIC_RANK: Partial<Record<string, number>> = { integer: 1, smallInteger: 1, positiveInteger: 1, auto: 1, bigAuto: 2, bigInteger: 2, float: 3, decimal: 4 }
 
+/** Beside an aggregate, the parts that read columns without aggregating them (values need no grouping). */
+const groupParts = (parts: readonly Compiled[]): readonly Compiled[] | undefined => {
+  if (!parts.some((p) => p.aggregate)) return undefined
+  return parts.flatMap((p) => (p.aggregate ? (p.groupBy ?? []) : p.field !== undefined ? [p] : []))
+}
+
 const isInteger = (t: FieldType | OutputType | undefined): boolean => {
   const rank = NUMERIC_RANK[t ?? '']
   return rank === 1 || rank === 2
@@ -553,7 +559,7 @@ export const compileExpr = (scope: Scope, expr: AnyExpression): Compiled => {
         : temporal
           ? () => temporal(n.op as '+' | '-', a.frag(), b.frag(), a.type, b.type) ?? plain()
           : plain
-      return { frag, type, aggregate: a.aggregate || b.aggregate, window: a.window || b.window }
+      return { frag, type, aggregate: a.aggregate || b.aggregate, window: a.window || b.window, groupBy: groupParts([a, b]) }
     }
     case 'Func': {
       if (n.fn === 'Extract' || n.fn === 'Trunc') return compileDateFunc(scope, n)
@@ -590,6 +596,7 @@ export const compileExpr = (scope: Scope, expr: AnyExpression): Compiled => {
         aggregate: n.aggregate === true || args.some((a) => a.aggregate),
         window: args.some((a) => a.window),
         field: n.output ? undefined : args[0]?.field,
+        groupBy: n.aggregate ? undefined : groupParts(args),
       }
     }
     case 'Cast': {

@@ -101,6 +101,13 @@ describeEachBackend('aggregation: many-to-many', aggregationModels, (ctx) => {
     expect(await run(pipe(inside, aggregate({ doubled: Max('combinedAges').mul(2), total: Sum('combinedAges') })))).toEqual({ doubled: 352, total: 954 })
   })
 
+  it('a column beside an aggregate in one expression joins GROUP BY (Django’s test_values_annotation_with_expression)', async () => {
+    const qs = pipe(Author.objects, values('name'), annotate({ anotherAge: Sum('age').add(F('age')) }))
+    expect((await run(pipe(qs, get({ name: 'Adrian Holovaty' })))).anotherAge).toBe(68)
+    const friends = pipe(qs, annotate({ friendCount: Count('friends') }))
+    expect((await run(pipe(friends, get({ name: 'Adrian Holovaty' })))).friendCount).toBe(2)
+  })
+
   it('dates() over an annotated QuerySet gives each date once', async () => {
     const years = await run(pipe(Book.objects, annotate({ numAuthors: Count('authors') }), dates('pubdate', 'year'), toArray))
     expect(years).toEqual(['1991-01-01', '1995-01-01', '2007-01-01', '2008-01-01'])

@@ -296,7 +296,11 @@ export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | n
   scope.group = 0
   // A group (an OR) beside other conditions is parenthesised, so that it doesn't bind to them.
   const enclose = (list: Compiled[]) => {
-    if (list.length > 1) list.forEach((c, i) => orGroups.has(c) && (list[i] = { ...c, frag: () => sql`(${c.frag()})` }))
+    if (list.length < 2) return
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]
+      if (orGroups.has(c)) list[i] = { ...c, frag: () => sql`(${c.frag()})` }
+    }
   }
   enclose(where)
   enclose(having)

@@ -244,4 +244,42 @@ export interface SchemaOps {
   canIndex?(field: BoundField): boolean
   /** CREATE INDEX … WHERE exists (default true); without it a conditional unique constraint is left out, as Django does. */
   readonly supportsPartialIndexes?: boolean
+
+  // Schema changes (migrations). Each has a default in @fjord/migrate written in standard SQL.
+
+  /**
+   * Columns are changed by copying the table (create the new shape, copy the rows, drop, rename), as
+   * Django's SQLite schema editor does, because ALTER TABLE can't change a column's type or constraints.
+   */
+  readonly remakeTableToAlter?: boolean
+  /**
+   * Change a column's type, nullability or default in place: `ALTER COLUMN … TYPE` (default), `MODIFY`
+   * (MySQL, Oracle). `definition` is the new column's full definition without constraints.
+   */
+  alterColumn?(table: string, change: ColumnChange, quote: (id: string) => string): readonly string[]
+  /** Drop a named constraint (default `ALTER TABLE … DROP CONSTRAINT`; MySQL drops a unique as an index, a foreign key by its own words). */
+  dropConstraint?(table: string, name: string, kind: 'unique' | 'foreignKey' | 'check', quote: (id: string) => string): string
+  /** Drop an index (default `DROP INDEX name`; MySQL names the table). */
+  dropIndex?(table: string, name: string, quote: (id: string) => string): string
+  /** Statements outside the transaction around one migration's schema changes (SQLite turns foreign key enforcement off and back on). */
+  readonly beforeMigration?: readonly string[]
+  readonly afterMigration?: readonly string[]
+  /** A query whose rows are foreign key violations, run before a migration commits where enforcement was off. */
+  readonly foreignKeyCheck?: string
+}
+
+/** What changes about one column, for SchemaOps.alterColumn. */
+export interface ColumnChange {
+  readonly column: string
+  readonly from: BoundField
+  readonly to: BoundField
+  /** The new type as columnType gives it (for a foreign key: the target key's type). */
+  readonly type: string
+  readonly typeChanged: boolean
+  readonly nullChanged: boolean
+  readonly defaultChanged: boolean
+  /** The new DEFAULT literal, or undefined for none. */
+  readonly defaultLiteral: string | undefined
+  /** The new column definition: type, DEFAULT, NULL/NOT NULL (no key, unique or reference). */
+  readonly definition: string
 }

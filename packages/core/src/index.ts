@@ -148,6 +148,7 @@ export { errorFor, makeDb, PlanCache } from './db.js'
 export type { Db, Effect, QueryEvent, QueryKind, QueryListener, TransactionState } from './db.js'
 export { defaultFeatures } from './dialect.js'
 export type {
+  ColumnChange,
   Connection,
   Dialect,
   Driver,

@@ -10,6 +10,8 @@ import {
   Scope,
   toWhere,
   type Condition,
+  type Constraint,
+  type Index,
 } from '@fjord/core'
 import { sql } from 'kysely'
 
@@ -26,7 +28,7 @@ export interface ExtraTable {
 export const extraTableHooks: ((model: AnyModel) => readonly ExtraTable[])[] = []
 
 // Names are quoted by the backend's compiler, so DDL and queries agree (Oracle shortens long names there).
-const quoter = (db: Db) => (id: string) => sql.id(id).compile(db.kysely).sql
+export const quoter = (db: Db) => (id: string) => sql.id(id).compile(db.kysely).sql
 
 /** A value as an SQL literal, for DDL (which takes no parameters). */
 export const literal = (v: unknown): string => {
@@ -60,7 +62,7 @@ export const constraintName = (db: Db, table: string, columns: readonly string[]
   return `${base.slice(0, Math.max(1, room))}_${hash}_${suffix}`
 }
 
-const targetOf = (model: AnyModel, bf: BoundField): AnyModel | undefined => {
+export const targetOf = (model: AnyModel, bf: BoundField): AnyModel | undefined => {
   const rel = bf.field.relation
   if (!rel || rel.kind === 'manyToMany') return undefined
   return rel.target === 'self' ? model : model.meta.registry.get(rel.target)
@@ -87,39 +89,119 @@ const checkSql = (db: Db, model: AnyModel, cond: unknown): string => {
 /** Field types whose empty value is '' (Django's `empty_strings_allowed`). */
 const EMPTY_STRING_TYPES: ReadonlySet<string> = new Set(['char', 'text', 'slug', 'email', 'url', 'binary'])
 
-const columnDef = (db: Db, model: AnyModel, bf: BoundField, quote: (s: string) => string, inlineFk: boolean): string => {
+/** The field a foreign key points at: its `toField`, else the target's primary key. */
+export const referencedField = (target: AnyModel, bf: BoundField): BoundField =>
+  bf.field.relation?.toField ? target.meta.fieldMap.get(bf.field.relation.toField)! : target.meta.pk
+
+/** A column's type; a foreign key's column has its target key's type. */
+export const columnTypeOf = (db: Db, model: AnyModel, bf: BoundField): string => {
+  const s = db.dialect.schema
+  const target = targetOf(model, bf)
+  if (!target) return s.columnType(bf)
+  const to = referencedField(target, bf)
+  // The column matches the target's key (MySQL refuses a foreign key between integers of different sizes).
+  const autoAs = to.field.type === 'auto' ? 'integer' : to.field.type === 'bigAuto' ? 'bigInteger' : undefined
+  return autoAs ? s.columnType({ ...bf, field: { ...bf.field, type: autoAs } }) : s.columnType(to)
+}
+
+/** Whether a column accepts NULL (where '' is stored as NULL, a column that may hold '' must, as in Django). */
+export const columnNullable = (db: Db, model: AnyModel, bf: BoundField): boolean =>
+  bf.field.options.null === true ||
+  (db.dialect.features.interpretsEmptyStringsAsNulls && !bf.primaryKey && !targetOf(model, bf) && EMPTY_STRING_TYPES.has(bf.field.type))
+
+/** The DEFAULT literal of a column, or undefined (a function default or a relation has none in DDL). */
+export const columnDefault = (db: Db, model: AnyModel, bf: BoundField): string | undefined => {
+  const d = bf.field.options.default
+  if (d === undefined || typeof d === 'function' || targetOf(model, bf) || (typeof d === 'object' && d !== null && !(d instanceof Date))) return undefined
+  const s = db.dialect.schema
+  return s.defaultLiteral ? s.defaultLiteral(bf, d) : literal(db.dialect.ops.toDb(bf.field.type, d))
+}
+
+/** Whether a single column carries a unique constraint of its own. */
+export const isUniqueColumn = (bf: BoundField): boolean => !bf.primaryKey && (bf.field.options.unique === true || bf.field.relation?.kind === 'oneToOne')
+
+/** Whether a column gets an index of its own (dbIndex, or a foreign key), where the backend can index it. */
+export const isIndexedColumn = (db: Db, model: AnyModel, bf: BoundField): boolean =>
+  Boolean(bf.field.options.dbIndex || (targetOf(model, bf) && bf.field.relation?.kind === 'foreignKey')) &&
+  !bf.field.options.unique &&
+  !bf.primaryKey &&
+  (db.dialect.schema.canIndex?.(bf) ?? true)
+
+/** A column's definition: type, NULL/NOT NULL, key, default, the data type's check and (inline) reference. */
+export const columnDef = (db: Db, model: AnyModel, bf: BoundField, quote: (s: string) => string, inlineFk: boolean): string => {
   const s = db.dialect.schema
   const f = bf.field
   if (bf.primaryKey && (f.type === 'auto' || f.type === 'bigAuto')) return `${quote(bf.column)} ${s.autoColumn(bf)}`
   const target = targetOf(model, bf)
-  let type = s.columnType(bf)
-  if (target) {
-    const to = f.relation?.toField ? target.meta.fieldMap.get(f.relation.toField)! : target.meta.pk
-    // The column matches the target's key (MySQL refuses a foreign key between integers of different sizes).
-    const autoAs = to.field.type === 'auto' ? 'integer' : to.field.type === 'bigAuto' ? 'bigInteger' : undefined
-    type = autoAs ? s.columnType({ ...bf, field: { ...f, type: autoAs } }) : s.columnType(to)
-  }
-  const parts = [quote(bf.column), type]
-  // Where '' is stored as NULL (Oracle), a column that may hold '' must accept NULL, as in Django.
-  const emptyIsNull = db.dialect.features.interpretsEmptyStringsAsNulls && !bf.primaryKey && !target && EMPTY_STRING_TYPES.has(f.type)
-  parts.push(f.options.null || emptyIsNull ? 'NULL' : 'NOT NULL')
+  const parts = [quote(bf.column), columnTypeOf(db, model, bf)]
+  parts.push(columnNullable(db, model, bf) ? 'NULL' : 'NOT NULL')
   if (bf.primaryKey) parts.push('PRIMARY KEY')
-  else if (f.options.unique || f.relation?.kind === 'oneToOne') parts.push('UNIQUE')
-  const d = f.options.default
-  if (d !== undefined && typeof d !== 'function' && !target && (typeof d !== 'object' || d === null)) {
-    const lit = s.defaultLiteral ? s.defaultLiteral(bf, d) : literal(db.dialect.ops.toDb(f.type, d))
-    if (lit !== undefined) parts.push(`DEFAULT ${lit}`)
-  }
+  const lit = columnDefault(db, model, bf)
+  if (lit !== undefined) parts.push(`DEFAULT ${lit}`)
   if (f.type.startsWith('positive')) parts.push(`CHECK (${quote(bf.column)} >= 0)`)
-  if (target && inlineFk && f.relation?.dbConstraint !== false) {
-    const to = f.relation?.toField ? target.meta.fieldMap.get(f.relation.toField)! : target.meta.pk
-    parts.push(`REFERENCES ${quote(target.meta.table)} (${quote(to.column)})${s.deferrableForeignKeys === false ? '' : ' DEFERRABLE INITIALLY DEFERRED'}`)
-  }
+  if (target && inlineFk && f.relation?.dbConstraint !== false) parts.push(referencesSql(db, target, bf, quote))
   return parts.join(' ')
 }
 
+const referencesSql = (db: Db, target: AnyModel, bf: BoundField, quote: (s: string) => string): string =>
+  `REFERENCES ${quote(target.meta.table)} (${quote(referencedField(target, bf).column)})${db.dialect.schema.deferrableForeignKeys === false ? '' : ' DEFERRABLE INITIALLY DEFERRED'}`
+
+/** The generated names of a column's own unique constraint, foreign key and index. */
+export const uniqueName = (db: Db, table: string, column: string): string => constraintName(db, table, [column], 'uniq')
+export const foreignKeyName = (db: Db, table: string, column: string): string => constraintName(db, table, [column], 'fk')
+export const indexName = (db: Db, table: string, column: string): string => constraintName(db, table, [column], 'idx')
+
+/** ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY for a relation column, or undefined where it has no constraint. */
+export const foreignKeyStatement = (db: Db, model: AnyModel, bf: BoundField, quote = quoter(db)): string | undefined => {
+  const target = targetOf(model, bf)
+  if (!target || bf.field.relation?.dbConstraint === false) return undefined
+  const table = model.meta.table
+  return `ALTER TABLE ${quote(table)} ADD CONSTRAINT ${quote(foreignKeyName(db, table, bf.column))} FOREIGN KEY (${quote(bf.column)}) ${referencesSql(db, target, bf, quote)}`
+}
+
+/** A column's own unique constraint, as a line of CREATE TABLE. */
+export const uniqueLine = (db: Db, table: string, column: string, quote: (s: string) => string): string =>
+  `CONSTRAINT ${quote(uniqueName(db, table, column))} UNIQUE (${quote(column)})`
+
+/** CREATE INDEX for a column's own index. */
+export const columnIndexStatement = (db: Db, table: string, column: string, quote = quoter(db)): string =>
+  `CREATE INDEX ${quote(indexName(db, table, column))} ON ${quote(table)} (${quote(column)})`
+
+/** A unique-together group as a line of CREATE TABLE (or of ALTER TABLE … ADD). */
+export const uniqueTogetherLine = (db: Db, model: AnyModel, group: readonly string[], quote: (s: string) => string): string => {
+  const cols = group.map((n) => model.meta.fieldMap.get(n)!.column)
+  return `CONSTRAINT ${quote(constraintName(db, model.meta.table, cols, 'uniq'))} UNIQUE (${cols.map(quote).join(', ')})`
+}
+
+/** A Meta index's name: its own, or one generated from its fields. */
+export const metaIndexName = (db: Db, model: AnyModel, idx: Index): string =>
+  idx.name ?? constraintName(db, model.meta.table, idx.fields.map((n) => n.replace(/^-/, '')), 'idx')
+
+/** CREATE [UNIQUE] INDEX for a Meta index. */
+export const metaIndexStatement = (db: Db, model: AnyModel, idx: Index, quote = quoter(db)): string => {
+  const cols = idx.fields.map((n) => {
+    const desc = n.startsWith('-')
+    const bf = model.meta.fieldMap.get(n.replace(/^-/, ''))!
+    return `${quote(bf.column)}${desc ? ' DESC' : ''}`
+  })
+  return `CREATE ${idx.unique ? 'UNIQUE ' : ''}INDEX ${quote(metaIndexName(db, model, idx))} ON ${quote(model.meta.table)} (${cols.join(', ')})`
+}
+
+/**
+ * A Meta constraint: a line of CREATE TABLE (`line`), or a statement of its own (a conditional unique
+ * is a partial unique index), or nothing where the backend can't have it.
+ */
+export const constraintSql = (db: Db, model: AnyModel, c: Constraint, quote = quoter(db)): { line?: string; statement?: string } => {
+  const meta = model.meta
+  if (c.kind === 'check') return { line: `CONSTRAINT ${quote(c.name)} CHECK (${checkSql(db, model, c.check)})` }
+  const cols = c.fields.map((n) => quote(meta.fieldMap.get(n)!.column))
+  if (!c.condition) return { line: `CONSTRAINT ${quote(c.name)} UNIQUE (${cols.join(', ')})` }
+  if (db.dialect.schema.supportsPartialIndexes === false) return {}
+  return { statement: `CREATE UNIQUE INDEX ${quote(c.name)} ON ${quote(meta.table)} (${cols.join(', ')}) WHERE ${checkSql(db, model, c.condition)}` }
+}
+
 /** Order models so that targets of foreign keys come first; the rest (cycles) keep their order. */
-const dependencyOrder = (models: readonly AnyModel[]): AnyModel[] => {
+export const dependencyOrder = (models: readonly AnyModel[]): AnyModel[] => {
   // By identity, not by name: two schemas may each have a model of the same name.
   const given = new Set(models)
   const out: AnyModel[] = []
@@ -140,60 +222,55 @@ const dependencyOrder = (models: readonly AnyModel[]): AnyModel[] => {
   return out
 }
 
+/**
+ * One model's table: CREATE TABLE (under `tableName`, default its own), the statements that must
+ * follow it at once, its indexes, and what must wait until every table exists (foreign keys added by
+ * ALTER TABLE, join tables).
+ */
+export const modelStatements = (
+  db: Db,
+  model: AnyModel,
+  options: { tableName?: string; quote?: (s: string) => string } = {},
+): { table: string[]; indexes: string[]; later: string[] } => {
+  const quote = options.quote ?? quoter(db)
+  const s = db.dialect.schema
+  const meta = model.meta
+  const lines = meta.concreteFields.map((bf) => columnDef(db, model, bf, quote, s.inlineForeignKeys))
+  for (const bf of meta.concreteFields) if (isUniqueColumn(bf)) lines.push(uniqueLine(db, meta.table, bf.column, quote))
+  for (const group of meta.uniqueTogether) lines.push(uniqueTogetherLine(db, model, group, quote))
+  const partial: string[] = []
+  for (const c of meta.constraints) {
+    const { line, statement } = constraintSql(db, model, c, quote)
+    if (line) lines.push(line)
+    if (statement) partial.push(statement)
+  }
+  const name = options.tableName ?? meta.table
+  const table = [`CREATE TABLE ${quote(name)} (\n  ${lines.join(',\n  ')}\n)${s.tableOptions ? ` ${s.tableOptions}` : ''}`]
+  table.push(...(s.afterCreateTable?.(name, meta.concreteFields) ?? []))
+  const later: string[] = []
+  const fieldIndexes: string[] = []
+  for (const bf of meta.concreteFields) {
+    if (!s.inlineForeignKeys) {
+      const fk = foreignKeyStatement(db, model, bf, quote)
+      if (fk) later.push(fk)
+    }
+    if (isIndexedColumn(db, model, bf)) fieldIndexes.push(columnIndexStatement(db, meta.table, bf.column, quote))
+  }
+  const metaIndexes = meta.indexes.map((idx) => metaIndexStatement(db, model, idx, quote))
+  for (const hook of extraTableHooks) for (const extra of hook(model)) later.push(...extra.create(db, quote))
+  // Field indexes in field order, then Meta indexes, then partial unique indexes.
+  return { table, indexes: [...fieldIndexes, ...metaIndexes, ...partial], later }
+}
+
 /** The DDL statements that create these models' tables, in dependency order. */
 export const createStatements = (db: Db, input: ModelsInput): string[] => {
   const quote = quoter(db)
-  const s = db.dialect.schema
-  const models = dependencyOrder(listModels(input))
   const statements: string[] = []
   const later: string[] = []
-  for (const model of models) {
-    const meta = model.meta
-    const lines = meta.concreteFields.map((bf) => columnDef(db, model, bf, quote, s.inlineForeignKeys))
-    for (const group of meta.uniqueTogether) {
-      const cols = group.map((n) => meta.fieldMap.get(n)!.column)
-      lines.push(`CONSTRAINT ${quote(constraintName(db, meta.table, cols, 'uniq'))} UNIQUE (${cols.map(quote).join(', ')})`)
-    }
-    for (const c of meta.constraints) {
-      if (c.kind === 'unique' && !c.condition) {
-        const cols = c.fields.map((n) => meta.fieldMap.get(n)!.column)
-        lines.push(`CONSTRAINT ${quote(c.name)} UNIQUE (${cols.map(quote).join(', ')})`)
-      } else if (c.kind === 'check') {
-        lines.push(`CONSTRAINT ${quote(c.name)} CHECK (${checkSql(db, model, c.check)})`)
-      }
-    }
-    statements.push(`CREATE TABLE ${quote(meta.table)} (\n  ${lines.join(',\n  ')}\n)${s.tableOptions ? ` ${s.tableOptions}` : ''}`)
-    statements.push(...(s.afterCreateTable?.(meta.table, meta.concreteFields) ?? []))
-    for (const bf of meta.concreteFields) {
-      const target = targetOf(model, bf)
-      if (target && !s.inlineForeignKeys && bf.field.relation?.dbConstraint !== false) {
-        const to = bf.field.relation?.toField ? target.meta.fieldMap.get(bf.field.relation.toField)! : target.meta.pk
-        later.push(
-          `ALTER TABLE ${quote(meta.table)} ADD CONSTRAINT ${quote(constraintName(db, meta.table, [bf.column], 'fk'))} FOREIGN KEY (${quote(bf.column)}) REFERENCES ${quote(target.meta.table)} (${quote(to.column)})${s.deferrableForeignKeys === false ? '' : ' DEFERRABLE INITIALLY DEFERRED'}`,
-        )
-      }
-      const indexed =
-        (bf.field.options.dbIndex || (target && bf.field.relation?.kind === 'foreignKey')) && !bf.field.options.unique && !bf.primaryKey && (s.canIndex?.(bf) ?? true)
-      if (indexed) {
-        statements.push(`CREATE INDEX ${quote(constraintName(db, meta.table, [bf.column], 'idx'))} ON ${quote(meta.table)} (${quote(bf.column)})`)
-      }
-    }
-    for (const idx of meta.indexes) {
-      const cols = idx.fields.map((n) => {
-        const desc = n.startsWith('-')
-        const bf = meta.fieldMap.get(n.replace(/^-/, ''))!
-        return `${quote(bf.column)}${desc ? ' DESC' : ''}`
-      })
-      const name = idx.name ?? constraintName(db, meta.table, idx.fields.map((n) => n.replace(/^-/, '')), 'idx')
-      statements.push(`CREATE ${idx.unique ? 'UNIQUE ' : ''}INDEX ${quote(name)} ON ${quote(meta.table)} (${cols.join(', ')})`)
-    }
-    for (const c of meta.constraints) {
-      if (c.kind === 'unique' && c.condition && s.supportsPartialIndexes !== false) {
-        const cols = c.fields.map((n) => quote(meta.fieldMap.get(n)!.column))
-        statements.push(`CREATE UNIQUE INDEX ${quote(c.name)} ON ${quote(meta.table)} (${cols.join(', ')}) WHERE ${checkSql(db, model, c.condition)}`)
-      }
-    }
-    for (const hook of extraTableHooks) for (const extra of hook(model)) later.push(...extra.create(db, quote))
+  for (const model of dependencyOrder(listModels(input))) {
+    const parts = modelStatements(db, model, { quote })
+    statements.push(...parts.table, ...parts.indexes)
+    later.push(...parts.later)
   }
   return [...statements, ...later]
 }

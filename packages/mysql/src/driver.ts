@@ -1,6 +1,6 @@
 // mysql2's promise pool as a Fjord Driver: rows as arrays, every connection prepared once (UTC
 // session, strict SQL mode), server-side streaming through the text protocol's row stream.
-import type { Driver, ExecOptions, ExecResult, IsolationLevel, PinnedConnection } from '@fjord/core'
+import { DatabaseError, type Driver, type ExecOptions, type ExecResult, type IsolationLevel, type PinnedConnection } from '@fjord/core'
 import type { FieldPacket, Pool, PoolConnection, QueryOptions, ResultSetHeader } from 'mysql2/promise'
 import { isolationSql, parseServerVersion, type ServerInfo } from './dialect.js'
 
@@ -20,6 +20,18 @@ const SQL_MODE = `CONCAT_WS(',', TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSIO
 export interface SessionOptions {
   /** The isolation level of every session (Django's MySQL default is read committed). */
   readonly isolationLevel?: IsolationLevel | null
+  /** Milliseconds to wait for a connection from the pool (0: no limit; default DEFAULT_ACQUIRE_TIMEOUT_MS). */
+  readonly acquireTimeout?: number
+}
+
+/** How long a statement or a transaction waits for a free connection by default. */
+const DEFAULT_ACQUIRE_TIMEOUT_MS = 10_000
+
+/** What mysql2 keeps about its pool (not typed): for the message of an exhausted pool. */
+interface PoolState {
+  readonly _allConnections?: { readonly length: number }
+  readonly _freeConnections?: { readonly length: number }
+  readonly config?: { readonly connectionLimit?: number }
 }
 
 type Raw = unknown[][] | ResultSetHeader
@@ -64,9 +76,42 @@ export class MysqlDriver implements Driver {
     return info
   }
 
+  /**
+   * A connection from the pool, waited for at most `acquireTimeout` ms: mysql2's pool would queue the
+   * request for ever. A connection that comes after the wait goes back to the pool.
+   */
+  private getConnection(): Promise<PoolConnection> {
+    const ms = this.session.acquireTimeout ?? DEFAULT_ACQUIRE_TIMEOUT_MS
+    if (!(ms > 0)) return this.pool.getConnection()
+    const state = (this.pool as unknown as { pool?: PoolState }).pool
+    const limit = state?.config?.connectionLimit
+    const full = !!limit && (state?._allConnections?.length ?? 0) >= limit && (state?._freeConnections?.length ?? 0) === 0
+    return new Promise((resolve, reject) => {
+      let late = false
+      const timer = setTimeout(() => {
+        late = true
+        const why = full
+          ? `the pool is exhausted (all ${limit} connections in use). Raise connectionLimit or acquireTimeout, or hold connections for less time.`
+          : 'no new connection to the server opened in time.'
+        reject(new DatabaseError(`Timed out after ${ms} ms waiting for a connection: ${why}`, 'connection', undefined, 'POOL_TIMEOUT'))
+      }, ms)
+      this.pool.getConnection().then(
+        (conn) => {
+          clearTimeout(timer)
+          if (late) conn.release()
+          else resolve(conn)
+        },
+        (e: unknown) => {
+          clearTimeout(timer)
+          if (!late) reject(e)
+        },
+      )
+    })
+  }
+
   /** A pool connection, set up for Fjord on first use. */
   private async connection(): Promise<PoolConnection> {
-    const conn = await this.pool.getConnection()
+    const conn = await this.getConnection()
     const raw = (conn as unknown as { connection: object }).connection
     if (this.prepared.has(raw)) return conn
     try {

@@ -14,6 +14,12 @@ export interface MysqlOptions extends Omit<PoolOptions, 'uri'> {
   readonly serverVersion?: string
   /** Every session's isolation level; Django's MySQL default, read committed, unless told otherwise (null keeps the server's). */
   readonly isolationLevel?: IsolationLevel | null
+  /**
+   * Milliseconds a statement or transaction waits for a free connection when all `connectionLimit`
+   * are in use, before failing with a DatabaseError (kind 'connection', code 'POOL_TIMEOUT');
+   * default 10,000, 0 waits without limit.
+   */
+  readonly acquireTimeout?: number
 }
 
 /**
@@ -62,7 +68,7 @@ const checkPool = (pool: Pool): void => {
  * @example const db = mysql({ uri: 'mysql://root@127.0.0.1:3306/blog' })
  */
 export const mysql = (options: MysqlOptions = {}): Db => {
-  const { pool: given, serverVersion, isolationLevel = 'readCommitted', uri, ...rest } = options
+  const { pool: given, serverVersion, isolationLevel = 'readCommitted', acquireTimeout, uri, ...rest } = options
   if (given) checkPool(given)
   const pool = given ?? createPool({ ...mysqlPoolOptions, ...rest, ...(uri ? { uri } : {}) })
   const declared = serverVersion ? parseServerVersion(serverVersion) : undefined
@@ -70,7 +76,7 @@ export const mysql = (options: MysqlOptions = {}): Db => {
   let db: Db | undefined
   const driver = new MysqlDriver(
     pool,
-    { isolationLevel },
+    { isolationLevel, acquireTimeout },
     (server) => {
       // Plans compiled before the version was known used the common features: compile again.
       if (dialect.setServer(server)) db?.plans.clear()

@@ -1,6 +1,6 @@
 // pg's Pool as a Fjord Driver: rows as arrays with Fjord's own type parsers, connections pinned for
 // transactions, and server-side cursors for streaming.
-import type { Connection, Driver, ExecOptions, ExecResult, PinnedConnection } from '@fjord/core'
+import { type Connection, DatabaseError, type Driver, type ExecOptions, type ExecResult, type PinnedConnection } from '@fjord/core'
 import type pg from 'pg'
 import Cursor from 'pg-cursor'
 import { isConnectionFailure, mapPostgresError, type ServerInfo } from './dialect.js'
@@ -32,6 +32,23 @@ async function* cursorRows(client: pg.ClientBase, text: string, params: readonly
   }
 }
 
+/** pg-pool's error when no client came free within connectionTimeoutMillis. */
+const POOL_WAIT_TIMEOUT = 'timeout exceeded when trying to connect'
+
+/**
+ * Watch a checked-out client for the loss of its connection. The pool listens only to idle clients:
+ * without a listener, a session ended by the server between two statements (pg_terminate_backend, a
+ * restart) would be an uncaught 'error' event. `lost()` tells whether to destroy it on release.
+ */
+const watch = (client: pg.PoolClient): { lost: () => boolean; stop: () => void } => {
+  let lost = false
+  const onError = () => {
+    lost = true
+  }
+  client.on('error', onError)
+  return { lost: () => lost, stop: () => client.removeListener('error', onError) }
+}
+
 export class PostgresDriver implements Driver {
   constructor(
     readonly pool: pg.Pool,
@@ -44,8 +61,21 @@ export class PostgresDriver implements Driver {
     try {
       return await this.pool.connect()
     } catch (e) {
-      throw mapPostgresError(e, this.info)
+      throw this.connectFailure(e)
     }
+  }
+
+  /** Why no client came: every one was in use for the whole wait (the pool's fault), or the server's. */
+  private connectFailure(e: unknown): Error {
+    if ((e as Error | undefined)?.message !== POOL_WAIT_TIMEOUT) return mapPostgresError(e, this.info)
+    const { max, connectionTimeoutMillis } = this.pool.options
+    return new DatabaseError(
+      `Timed out after ${connectionTimeoutMillis} ms waiting for a connection: the pool is exhausted (all ${max} connections in use). ` +
+        'Raise max or connectionTimeoutMillis, or hold connections for less time.',
+      'connection',
+      e,
+      'POOL_TIMEOUT',
+    )
   }
 
   // Callbacks rather than awaits: one promise per statement instead of four (this is the hot path).
@@ -54,7 +84,7 @@ export class PostgresDriver implements Driver {
       this.pool.connect((connectError, client, release) => {
         if (connectError || !client) {
           release?.()
-          reject(mapPostgresError(connectError, this.info))
+          reject(this.connectFailure(connectError))
           return
         }
         client.query<unknown[]>(queryConfig(text, params), (error, res) => {
@@ -69,6 +99,7 @@ export class PostgresDriver implements Driver {
 
   async *stream(text: string, params: readonly unknown[], options: ExecOptions & { chunkSize: number }): AsyncIterable<readonly unknown[]> {
     const client = await this.connect()
+    const watched = watch(client)
     let broken = false
     try {
       yield* cursorRows(client, text, params, options.chunkSize)
@@ -76,12 +107,14 @@ export class PostgresDriver implements Driver {
       broken = isConnectionFailure(e)
       throw e
     } finally {
-      client.release(broken)
+      watched.stop()
+      client.release(broken || watched.lost())
     }
   }
 
   async acquire(): Promise<PinnedConnection> {
     const client = await this.connect()
+    const watched = watch(client)
     let released = false
     const conn: Connection & PinnedConnection = {
       execute: (text, params, options) => run(client, text, params, options),
@@ -89,7 +122,9 @@ export class PostgresDriver implements Driver {
       release: (broken) => {
         if (released) return
         released = true
-        client.release(broken === true)
+        watched.stop()
+        // A lost connection is destroyed whatever the caller thinks (a COMMIT that failed with it, say).
+        client.release(broken === true || watched.lost())
       },
     }
     return conn

@@ -5,3 +5,4 @@ export { allBackends, registerBackend, requireServers, serverBackends, workerId 
 export type { Backend } from './backends.js'
 export { captureQueries, countQueries, describeEachBackend, truncate } from './helpers.js'
 export type { BackendContext } from './helpers.js'
+export { comparable, introspect, type IntrospectOptions, type LiveCheck, type LiveColumn, type LiveForeignKey, type LiveIndex, type LiveSchema, type LiveTable } from './introspect.js'

@@ -574,7 +574,10 @@ const stripParens = (s: string): string => {
   return out
 }
 
-/** A default in one spelling: outer parentheses and trailing casts removed, NULL as no default, keywords in lower case. */
+/**
+ * A default in one spelling: outer parentheses and trailing casts removed, NULL as no default, quoted numbers
+ * unquoted, booleans as 1/0, anything but a string literal in lower case.
+ */
 export const canonicalDefault = (d: string | null): string | null => {
   if (d === null) return null
   let s = stripParens(d)
@@ -584,6 +587,11 @@ export const canonicalDefault = (d: string | null): string | null => {
     s = next
   }
   if (/^null$/i.test(s)) return null
+  // A quoted number is that number ('3'::integer on PostgreSQL); a boolean is 1 or 0, as MySQL and SQLite store it.
+  const quotedNumber = /^'(-?\d+(\.\d+)?)'$/.exec(s)
+  if (quotedNumber) return quotedNumber[1]!
+  if (/^true$/i.test(s)) return '1'
+  if (/^false$/i.test(s)) return '0'
   return s.startsWith("'") ? s : s.toLowerCase()
 }
 

@@ -1,7 +1,7 @@
 // The transaction primitive that multi-statement operations use (the deletion collector, bulkCreate in
 // batches, getOrCreate). @fjord/transaction builds `atomic` on it.
-import type { Db, TransactionState } from './db.js'
-import type { IsolationLevel } from './dialect.js'
+import { type Db, errorFor, type TransactionState } from './db.js'
+import type { IsolationLevel, PinnedConnection } from './dialect.js'
 import { TransactionManagementError } from './errors.js'
 
 export interface AtomicOptions {
@@ -49,7 +49,13 @@ export const inTransaction = async <A>(db: Db, body: (tx: Db) => Promise<A>, opt
       throw e
     }
   }
-  const conn = await db.driver.acquire()
+  // A failure to get a connection (server unreachable, pool exhausted) is an OrmError like any other.
+  let conn: PinnedConnection
+  try {
+    conn = await db.driver.acquire()
+  } catch (e) {
+    throw errorFor(db, e)
+  }
   const state: TransactionState = { depth: 1, savepoints: [], onCommit: [[]], isolationLevel: options.isolationLevel, broken: false }
   const tx = db.pinned(conn, state)
   let broken = false

@@ -91,4 +91,10 @@ export const mysqlSchema: SchemaOps = {
   // TEXT, BLOB and JSON can't be indexed without a prefix length.
   canIndex: (bf) => !LIMITED_TYPES.has(bf.field.type),
   supportsPartialIndexes: false,
+  // MODIFY restates the whole column: type, default and nullability together.
+  alterColumn: (table, c, quote) => [`ALTER TABLE ${quote(table)} MODIFY ${quote(c.column)} ${c.definition}`],
+  // A unique constraint is an index; a foreign key and a check are dropped by their own words.
+  dropConstraint: (table, name, kind, quote) =>
+    `ALTER TABLE ${quote(table)} DROP ${kind === 'unique' ? 'INDEX' : kind === 'foreignKey' ? 'FOREIGN KEY' : 'CONSTRAINT'} ${quote(name)}`,
+  dropIndex: (table, name, quote) => `DROP INDEX ${quote(name)} ON ${quote(table)}`,
 }

@@ -138,5 +138,14 @@ export const oracleSchema = (maxNameLength: number): SchemaOps => {
     canIndex: (bf) => !LOB_TYPES.has(bf.field.type),
     // No CREATE INDEX … WHERE: a conditional unique constraint is left out, as Django does on Oracle.
     supportsPartialIndexes: false,
+    // MODIFY takes the type (with its DEFAULT, as columnType writes it) and NULL/NOT NULL only when it
+    // changes: restating the same nullability is an error (ORA-01442, ORA-01451).
+    alterColumn: (table, c, quote) => {
+      const parts = [quote(c.column)]
+      if (c.typeChanged || c.defaultChanged) parts.push(c.type)
+      if (c.defaultChanged && c.defaultLiteral === undefined && !/ DEFAULT /.test(c.type)) parts.push('DEFAULT NULL')
+      if (c.nullChanged) parts.push(c.to.field.options.null ? 'NULL' : 'NOT NULL')
+      return parts.length > 1 ? [`ALTER TABLE ${quote(table)} MODIFY (${parts.join(' ')})`] : []
+    },
   }
 }

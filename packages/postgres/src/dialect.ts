@@ -192,6 +192,16 @@ export const postgresDialectFor = (info: ServerInfo = {}): Dialect => ({
     dropTable: (table, quote) => `DROP TABLE IF EXISTS ${quote(table)} CASCADE`,
     canAlterAddForeignKey: true,
     inlineForeignKeys: false,
+    alterColumn: (table, c, quote) => {
+      const at = `ALTER TABLE ${quote(table)} ALTER COLUMN ${quote(c.column)}`
+      const out: string[] = []
+      // The default goes first: the old one may not convert to the new type.
+      if (c.defaultChanged || c.typeChanged) out.push(`${at} DROP DEFAULT`)
+      if (c.typeChanged) out.push(`${at} TYPE ${c.type} USING ${quote(c.column)}::${c.type}`)
+      if ((c.defaultChanged || c.typeChanged) && c.defaultLiteral !== undefined) out.push(`${at} SET DEFAULT ${c.defaultLiteral}`)
+      if (c.nullChanged) out.push(`${at} ${c.to.field.options.null ? 'DROP' : 'SET'} NOT NULL`)
+      return out
+    },
   },
 })
 

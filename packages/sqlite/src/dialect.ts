@@ -112,5 +112,11 @@ export const sqliteDialect: Dialect = {
     dropTable: (table, quote) => `DROP TABLE IF EXISTS ${quote(table)}`,
     canAlterAddForeignKey: false,
     inlineForeignKeys: true,
+    // ALTER TABLE can't change a column: migrations copy the table, with foreign keys unenforced
+    // meanwhile (the pragma is a no-op inside a transaction) and checked before the commit.
+    remakeTableToAlter: true,
+    beforeMigration: ['PRAGMA foreign_keys = OFF'],
+    afterMigration: ['PRAGMA foreign_keys = ON'],
+    foreignKeyCheck: 'PRAGMA foreign_key_check',
   },
 }

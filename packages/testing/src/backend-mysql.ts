@@ -3,7 +3,7 @@
 // case-sensitive lookups are really put to the test), dropped again on close.
 import type { Db } from '@fjord/core'
 import { connectMysql } from '@fjord/mysql'
-import { registerBackend, workerId } from './backends.js'
+import { type ConnectOptions, registerBackend, workerId } from './backends.js'
 
 const url = (): string => process.env.FJORD_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test'
 
@@ -32,7 +32,7 @@ registerBackend({
     reachable ??= probe()
     return reachable
   },
-  async connect(): Promise<Db> {
+  async connect(pool: ConnectOptions = {}): Promise<Db> {
     // The pid keeps databases apart when several test runs share one server.
     const name = `fjord_${workerId()}_${process.pid}_${++counter}`
     const admin = await connectMysql({ uri: url(), connectionLimit: 1 })
@@ -42,7 +42,11 @@ registerBackend({
     } finally {
       await admin.close()
     }
-    const db = await connectMysql({ uri: withDatabase(url(), name), connectionLimit: 5 })
+    const db = await connectMysql({
+      uri: withDatabase(url(), name),
+      connectionLimit: pool.poolSize ?? 5,
+      ...(pool.acquireTimeoutMs ? { acquireTimeout: pool.acquireTimeoutMs } : {}),
+    })
     return {
       ...db,
       close: async () => {

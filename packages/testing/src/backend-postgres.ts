@@ -2,7 +2,7 @@
 // counter in its name) as the pool's search_path, so test files running in parallel never share a table.
 import type { Db } from '@fjord/core'
 import { postgres } from '@fjord/postgres'
-import { registerBackend, workerId } from './backends.js'
+import { type ConnectOptions, registerBackend, workerId } from './backends.js'
 
 const url = (): string => process.env.FJORD_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
@@ -39,14 +39,19 @@ const sweep = (): Promise<void> =>
     }
   }).catch(() => undefined))
 
-const connect = async (): Promise<Db> => {
+const connect = async (pool: ConnectOptions = {}): Promise<Db> => {
   await sweep()
   const schema = `fjord_w${workerId().replace(/\W/g, '')}_p${process.pid}_${++counter}`
   await admin(async (run) => {
     await run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
     await run(`CREATE SCHEMA "${schema}"`)
   })
-  const db = postgres({ connectionString: url(), options: `-c search_path=${schema}` })
+  const db = postgres({
+    connectionString: url(),
+    options: `-c search_path=${schema}`,
+    ...(pool.poolSize ? { max: pool.poolSize } : {}),
+    ...(pool.acquireTimeoutMs ? { connectionTimeoutMillis: pool.acquireTimeoutMs } : {}),
+  })
   return {
     ...db,
     close: async () => {

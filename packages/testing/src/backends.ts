@@ -4,10 +4,18 @@
 import type { Db, Features } from '@fjord/core'
 import { sqlite } from '@fjord/sqlite'
 
+/** Pool settings a test may ask for; SQLite has no pool and ignores them. */
+export interface ConnectOptions {
+  /** Connections in the pool. */
+  readonly poolSize?: number
+  /** Milliseconds to wait for a free connection before failing. */
+  readonly acquireTimeoutMs?: number
+}
+
 export interface Backend {
   readonly name: 'sqlite' | 'postgres' | 'mysql' | 'oracle'
   /** A fresh, empty database (schema) for one test file or test; close it when done. */
-  connect(): Promise<Db>
+  connect(options?: ConnectOptions): Promise<Db>
   /** Why this backend is not available here, or undefined when it is. */
   unavailable(): Promise<string | undefined>
 }

@@ -576,7 +576,7 @@ const stripParens = (s: string): string => {
 
 /**
  * A default in one spelling: outer parentheses and trailing casts removed, NULL as no default, quoted numbers
- * unquoted, booleans as 1/0, anything but a string literal in lower case.
+ * unquoted, booleans as 1/0. (Each catalogue writes expressions such as CURRENT_TIMESTAMP one way already.)
  */
 export const canonicalDefault = (d: string | null): string | null => {
   if (d === null) return null
@@ -592,7 +592,7 @@ export const canonicalDefault = (d: string | null): string | null => {
   if (quotedNumber) return quotedNumber[1]!
   if (/^true$/i.test(s)) return '1'
   if (/^false$/i.test(s)) return '0'
-  return s.startsWith("'") ? s : s.toLowerCase()
+  return s
 }
 
 /** A check condition with identifier quotes dropped and spacing normalised (string literals untouched). */
@@ -651,8 +651,9 @@ const sortedBy = <A>(xs: readonly A[], by: (a: A) => string = key): A[] => [...x
 /**
  * The same schema, normalised for comparing two databases built in different ways: names of indexes and
  * checks dropped where Fjord or the backend generated them, columns and every list sorted, types in one
- * canonical spelling (int4 / integer / int(11)), defaults without casts and outer parentheses, check
- * conditions with identifier quoting and spacing normalised. Compare the results with toEqual.
+ * canonical spelling (int4 / integer / int(11)), defaults without casts and outer parentheses (NULL as no
+ * default, '3' as 3, booleans as 1/0), check conditions with identifier quoting and spacing normalised.
+ * Compare the results with toEqual.
  */
 export const comparable = (s: LiveSchema): unknown => ({
   tables: sortedBy(s.tables, (t) => t.name).map((t) => {

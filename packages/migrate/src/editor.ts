@@ -3,6 +3,7 @@
 // constraint and index SQL is the same as createTables writes. Vendor differences come from the
 // dialect's SchemaOps hooks; their defaults here are standard SQL.
 import type { AnyModel, BoundField, ColumnChange, Db } from '@fjord/core'
+import { sql } from 'kysely'
 import {
   columnDef,
   columnDefault,
@@ -50,18 +51,30 @@ export const executingEditor = (db: Db, onStatement?: (s: Statement) => void): E
   db,
   quote: quoter(db),
   executes: true,
-  run: async (sql, params = []) => {
-    onStatement?.({ sql, params })
-    await db.execute(sql, params, { returnsRows: false })
+  run: async (text, params = []) => {
+    const s = placeholders(db, text, params)
+    onStatement?.(s)
+    await db.execute(s.sql, s.params, { returnsRows: false })
   },
 })
+
+/** Statements are written with `?` for each value; the backend's compiler gives its own placeholders ($1, :1). */
+const placeholders = (db: Db, text: string, params: readonly unknown[]): Statement => {
+  if (params.length === 0) return { sql: text, params }
+  const pieces = text.split('?')
+  if (pieces.length !== params.length + 1) throw new Error(`Statement has ${pieces.length - 1} placeholders for ${params.length} values: ${text}`)
+  let frag = sql.raw(pieces[0]!)
+  for (let i = 0; i < params.length; i++) frag = sql`${frag}${params[i]}${sql.raw(pieces[i + 1]!)}`
+  const compiled = frag.compile(db.kysely)
+  return { sql: compiled.sql, params: compiled.parameters }
+}
 
 /** An editor that only collects the statements. */
 export const collectingEditor = (db: Db): { editor: Editor; statements: Statement[] } => {
   const statements: Statement[] = []
   return {
     statements,
-    editor: { db, quote: quoter(db), executes: false, run: async (sql, params = []) => void statements.push({ sql, params }) },
+    editor: { db, quote: quoter(db), executes: false, run: async (text, params = []) => void statements.push(placeholders(db, text, params)) },
   }
 }
 

@@ -226,6 +226,84 @@ describeEachBackend('Migrations: generate, apply, reverse', [], (ctx) => {
     })
   })
 
+  it('indexes, check and unique constraints and unique-together groups come and go, and are enforced', async () => {
+    const a = schema({
+      Room: model(
+        { floor: f.integer(), number: f.integer(), name: f.char({ maxLength: 20 }), size: f.integer({ default: 1 }) },
+        { indexes: [{ fields: ['name'], name: 'room_name_idx' }], uniqueTogether: [['floor', 'number']] },
+      ),
+    })
+    const b = schema({
+      Room: model(
+        { floor: f.integer(), number: f.integer(), name: f.char({ maxLength: 20 }), size: f.integer({ default: 1 }) },
+        {
+          indexes: [{ fields: ['-floor', 'name'], name: 'room_floor_name_idx' }, { fields: ['size'] }],
+          uniqueTogether: [['floor', 'name']],
+          constraints: [
+            { kind: 'check', name: 'room_size_positive', check: { size__gt: 0 } },
+            { kind: 'unique', name: 'room_big_name_uniq', fields: ['name'], condition: { size__gte: 10 } },
+          ],
+        },
+      ),
+    })
+    const migrations = await chain([a, b])
+    expect(migrations[1]!.operations.map((o) => o.kind).sort()).toEqual(
+      ['addConstraint', 'addConstraint', 'addIndex', 'addIndex', 'alterUniqueTogether', 'alterUniqueTogether', 'removeIndex'].sort(),
+    )
+    await fresh(async (db) => {
+      await db.run(migrate(migrations, { target: '0001' }))
+      await db.run(create(a.Room, { floor: 1, number: 1, name: 'a', size: 10 }))
+      await db.run(create(a.Room, { floor: 1, number: 2, name: 'b', size: 10 }))
+      await db.run(migrate(migrations))
+      expect(await live(db)).toEqual(await expected(b))
+      // floor+number may repeat now; floor+name may not; size must be positive.
+      await db.run(create(b.Room, { floor: 1, number: 1, name: 'c' }))
+      await expect(db.run(create(b.Room, { floor: 1, number: 9, name: 'a' }))).rejects.toBeInstanceOf(IntegrityError)
+      await expect(db.run(create(b.Room, { floor: 2, number: 9, name: 'x', size: 0 }))).rejects.toBeInstanceOf(IntegrityError)
+      if (db.dialect.schema.supportsPartialIndexes !== false) {
+        await expect(db.run(create(b.Room, { floor: 3, number: 9, name: 'a', size: 20 }))).rejects.toBeInstanceOf(IntegrityError)
+      }
+      await db.run(deleteAll(pipe(b.Room.objects, filter({ name: 'c' }))))
+      await db.run(migrate(migrations, { target: '0001' }))
+      expect(await live(db)).toEqual(await expected(a))
+    })
+  })
+
+  it('changes column types with the values kept, and renames an indexed foreign key and a column set by dbColumn', async () => {
+    const a = schema({
+      Owner: model({ name: f.char({ maxLength: 10 }) }),
+      Pet: model({
+        owner: foreignKey('Owner', { onDelete: 'CASCADE' }),
+        name: f.char({ maxLength: 10 }),
+        weight: f.float(),
+        legs: f.smallInteger(),
+        note: f.char({ maxLength: 20, dbColumn: 'remark' }),
+      }),
+    })
+    const b = schema({
+      Owner: model({ name: f.char({ maxLength: 10 }) }),
+      Pet: model({
+        keeper: foreignKey('Owner', { onDelete: 'CASCADE' }),
+        name: f.text(),
+        weight: f.decimal({ maxDigits: 6, decimalPlaces: 2 }),
+        legs: f.integer(),
+        note: f.char({ maxLength: 20, dbColumn: 'comment' }),
+      }),
+    })
+    const migrations = await chain([a, b], flagQuestioner({ renames: ['Pet.owner=keeper'] }))
+    await fresh(async (db) => {
+      await db.run(migrate(migrations, { target: '0001' }))
+      const o = await db.run(create(a.Owner, { name: 'Olga' }))
+      await db.run(create(a.Pet, { owner: o, name: 'Rex', weight: 12.5, legs: 4, note: 'good' }))
+      await db.run(migrate(migrations))
+      expect(await live(db)).toEqual(await expected(b))
+      expect(await db.run(pipe(b.Pet.objects, valuesList('keeper__name', 'name', 'weight', 'legs', 'note'), toArray))).toEqual([['Olga', 'Rex', '12.50', 4, 'good']])
+      await db.run(migrate(migrations, { target: '0001' }))
+      expect(await live(db)).toEqual(await expected(a))
+      expect(await db.run(pipe(a.Pet.objects, valuesList('owner__name', 'name', 'weight', 'legs', 'note'), toArray))).toEqual([['Olga', 'Rex', 12.5, 4, 'good']])
+    })
+  })
+
   it('runSql and a TypeScript step run in order; a step without a reverse refuses to be unapplied and changes nothing', async () => {
     const a = schema({ Counter: model({ n: f.integer() }) })
     const first = (await chain([a]))[0]!

@@ -89,6 +89,21 @@ export const value = (v: unknown, im: Imports, indent = ''): string => {
   throw new SerializationError(`Can't write a ${typeof v} into a migration`)
 }
 
+/** An object on one line when it is short, else a key a line (and a long list an item a line). */
+const block = (o: Readonly<Record<string, unknown>>, im: Imports, indent: string): string => {
+  const flat = value(o, im)
+  if (flat.length + indent.length <= 100) return flat
+  const inner = `${indent}  `
+  const lines = Object.entries(o)
+    .filter(([, x]) => x !== undefined)
+    .map(([k, x]) => {
+      const one = value(x, im)
+      if (!Array.isArray(x) || one.length + inner.length <= 100) return `${inner}${key(k)}: ${one},`
+      return `${inner}${key(k)}: [\n${x.map((item) => `${inner}  ${value(item, im)},`).join('\n')}\n${inner}],`
+    })
+  return `{\n${lines.join('\n')}\n${indent}}`
+}
+
 /** A field as the constructor call that makes it. */
 export const fieldSource = (fd: AnyField, im: Imports): string => {
   const rel = fd.relation
@@ -128,7 +143,7 @@ const operationSource = (op: Operation, im: Imports, indent: string): string => 
   const s = str
   switch (op.kind) {
     case 'createModel': {
-      const opts = value(op.options, im)
+      const opts = block(op.options, im, indent)
       return `ops.createModel(${args(s(op.name), fieldsSource(op.fields, im, indent))}${opts === '{}' ? '' : `, ${opts}`})`
     }
     case 'deleteModel':
@@ -165,14 +180,16 @@ const operationSource = (op: Operation, im: Imports, indent: string): string => 
   }
 }
 
+const byName = (a: string, b: string): number => a.localeCompare(b)
+
 /** The source of a migration module. */
 export const writeMigration = (m: { readonly dependencies: readonly string[]; readonly operations: readonly Operation[] }, header?: string): string => {
   const im: Imports = { core: new Set(), relations: new Set(), migrate: new Set(['migration', 'ops']) }
   const body = m.operations.map((op) => `    ${operationSource(op, im, '    ')},`).join('\n')
   const imports = [
-    im.core.size ? `import { ${[...im.core].sort().join(', ')} } from '@fjord/core'` : '',
-    `import { ${[...im.migrate].sort().join(', ')} } from '@fjord/migrate'`,
-    im.relations.size ? `import { ${[...im.relations].sort().join(', ')} } from '@fjord/relations'` : '',
+    im.core.size ? `import { ${[...im.core].sort(byName).join(', ')} } from '@fjord/core'` : '',
+    `import { ${[...im.migrate].sort(byName).join(', ')} } from '@fjord/migrate'`,
+    im.relations.size ? `import { ${[...im.relations].sort(byName).join(', ')} } from '@fjord/relations'` : '',
   ].filter(Boolean)
   return [
     header ? `// ${header}` : '',

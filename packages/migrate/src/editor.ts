@@ -262,7 +262,8 @@ const addField = async (ed: Editor, before: AnyModel, after: AnyModel, name: str
   const required = !columnNullable(db, after, bf)
   // What the rows that exist get: the one-off value, else the field's default when DDL can't say it.
   const d = bf.field.options.default
-  const fillValue = oneOff ?? (required && lit === undefined && d !== undefined ? { value: typeof d === 'function' ? (d as () => unknown)() : d } : undefined)
+  const given = oneOff && oneOff.value !== null ? oneOff : undefined
+  const fillValue = given ?? (required && lit === undefined && d !== undefined ? { value: typeof d === 'function' ? (d as () => unknown)() : d } : undefined)
   if (remakes(db)) return remakeTable(ed, before, after, fillValue ? { [name]: fillValue.value } : {})
   if (required && lit === undefined && fillValue) {
     // Add it nullable, fill the rows, then require it.
@@ -272,6 +273,8 @@ const addField = async (ed: Editor, before: AnyModel, after: AnyModel, name: str
     await runAll(ed, alterColumnSql(db, table, columnChange(db, after, nullable, after, bf, { nullChanged: true }), quote))
   } else {
     await ed.run(`ALTER TABLE ${quote(table)} ADD ${columnDef(db, after, bf, quote, false)}`)
+    // A column that accepts NULL only because '' is NULL here (Oracle) still gets the value.
+    if (fillValue && lit === undefined) await ed.run(`UPDATE ${quote(table)} SET ${quote(bf.column)} = ?`, [bindValue(db, after, bf, fillValue.value)])
   }
   const p = columnParts(db, after, bf, quote)
   if (p.unique) await ed.run(`ALTER TABLE ${quote(table)} ADD ${uniqueLine(db, table, bf.column, quote)}`)

@@ -186,7 +186,8 @@ const pkOfRow = (model: AnyModel, row: object): unknown => (row as Record<string
 
 /**
  * Save a row: UPDATE by primary key, or INSERT when it has none (or no row was updated).
- * `updateFields` limits the UPDATE to those fields. autoNow fields are refreshed.
+ * `updateFields` limits the UPDATE to those fields; autoNow fields are refreshed, and with
+ * `updateFields` written only when listed (as Django's).
  */
 export const save = <M extends AnyModel>(
   model: M,
@@ -207,7 +208,7 @@ export const save = <M extends AnyModel>(
     const patch: Record<string, unknown> = {}
     for (const bf of model.meta.concreteFields) {
       if (bf.primaryKey) continue
-      if (names && !names.includes(bf.name) && !names.includes(bf.attname) && !bf.field.options.autoNow) continue
+      if (names && !names.includes(bf.name) && !names.includes(bf.attname)) continue
       const v = data[bf.attname] !== undefined ? data[bf.attname] : data[bf.name]
       if (v !== undefined) patch[bf.attname] = v
     }
@@ -421,7 +422,10 @@ export const updateOrCreate = <M extends AnyModel>(
       async (tx) => {
         const [row, created] = await unwrap(tx, getOrCreate(model, lookup, defaults))
         if (created || Object.keys(defaults).length === 0) return [row, created] as [Row<M>, boolean]
-        const saved = await unwrap(tx, save(model, { ...(row as Data), ...defaults } as Row<M>, { updateFields: Object.keys(defaults) }))
+        // The fields the defaults name, and those refreshed on every save (autoNow), as Django's.
+        const stamped = model.meta.concreteFields.filter((bf) => bf.field.options.autoNow).map((bf) => bf.name)
+        const updateFields = [...new Set([...Object.keys(defaults), ...stamped])]
+        const saved = await unwrap(tx, save(model, { ...(row as Data), ...defaults } as Row<M>, { updateFields }))
         return [saved, false] as [Row<M>, boolean]
       },
       { writes: true },

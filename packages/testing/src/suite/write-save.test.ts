@@ -17,6 +17,7 @@ import {
   str,
   toArray,
   update,
+  updateOrCreate,
   ValidationError,
   values,
   valuesList,
@@ -97,6 +98,25 @@ describeEachBackend('save, refresh, delete, update', createModels, (ctx) => {
     expect(back.modified).toEqual(saved.modified)
     expect(back.created).toEqual(row.created)
     expect(back.name).toBe('b')
+  })
+
+  it('save() with updateFields writes an autoNow field only when it is listed; updateOrCreate refreshes it', async () => {
+    const { db } = ctx()
+    const old = new Date('2001-01-01T00:00:00Z')
+    const row = await db.run(create(Stamped, { name: 'a' }))
+    await db.run(pipe(Stamped.objects, filter({ pk: row.id }), update({ modified: old })))
+    const stale = { ...row, modified: old }
+    await db.run(save(Stamped, { ...stale, name: 'b' }, { updateFields: ['name'] }))
+    expect((await db.run(refresh(Stamped, row))).modified).toEqual(old)
+    const before = Date.now()
+    await db.run(save(Stamped, { ...stale, name: 'c' }, { updateFields: ['name', 'modified'] }))
+    const listed = await db.run(refresh(Stamped, row))
+    expect(listed.name).toBe('c')
+    expect(listed.modified.getTime()).toBeGreaterThanOrEqual(before - 1000)
+    await db.run(pipe(Stamped.objects, filter({ pk: row.id }), update({ modified: old })))
+    const [saved, created] = await db.run(updateOrCreate(Stamped, { name: 'c' }, { name: 'd' }))
+    expect(created).toBe(false)
+    expect((await db.run(refresh(Stamped, saved))).modified.getTime()).toBeGreaterThanOrEqual(before - 1000)
   })
 
   it('save() validates before sending anything', async () => {

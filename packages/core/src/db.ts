@@ -15,6 +15,12 @@ export interface QueryEvent {
 }
 export type QueryListener = (event: QueryEvent) => void
 
+/**
+ * Where an effect made by `effect()` keeps its body, `(db) => A | Promise<A>` (it throws or rejects
+ * with the OrmError): `Db.run` calls it directly.
+ */
+export const DIRECT: unique symbol = Symbol.for('fjord.effect.body') as never
+
 /** An effect that needs a Db: the shape of every terminal. */
 export type Effect<A, E = OrmError> = ReaderTaskEither<Db, E, A>
 
@@ -27,10 +33,49 @@ export interface TransactionState {
   broken: boolean
 }
 
+/**
+ * One node of the shape trie: a query's shape as a sequence of tokens (strings, numbers, models,
+ * markers), one step per token, so a lookup builds no key string. `value` is what is filed under the
+ * shape that ends here.
+ */
+export class ShapeNode {
+  value: unknown = undefined
+  /** The first child, inline (most nodes have one). */
+  token: unknown = undefined
+  child: ShapeNode | undefined = undefined
+  /** The other children. */
+  more: Map<unknown, ShapeNode> | undefined = undefined
+}
+
 /** A bounded map from a query's shape to its compiled plan. */
 export class PlanCache<P> {
   private readonly map = new Map<string, P>()
+  private root = new ShapeNode()
+  private nodes = 0
   constructor(private readonly limit = 2000) {}
+  /** The root of the shape trie (the fast path's keys). */
+  get shapes(): ShapeNode {
+    return this.root
+  }
+  /** The child of `node` for `token`, added when missing; past its budget the whole trie is dropped. */
+  step(node: ShapeNode, token: unknown): ShapeNode {
+    if (node.child !== undefined && node.token === token) return node.child
+    let next = node.more?.get(token)
+    if (next !== undefined) return next
+    if (++this.nodes > this.limit * 16) {
+      this.root = new ShapeNode()
+      this.nodes = 0
+    }
+    next = new ShapeNode()
+    if (node.child === undefined) {
+      node.token = token
+      node.child = next
+    } else {
+      if (node.more === undefined) node.more = new Map()
+      node.more.set(token, next)
+    }
+    return next
+  }
   get(key: string): P | undefined {
     return this.map.get(key)
   }
@@ -47,6 +92,8 @@ export class PlanCache<P> {
   /** Forget every plan (the dialect's features changed, e.g. once the server's version is known). */
   clear(): void {
     this.map.clear()
+    this.root = new ShapeNode()
+    this.nodes = 0
   }
 }
 
@@ -127,10 +174,17 @@ const build = (dialect: Dialect, driver: Driver, shared: Shared, connection: Con
     connection,
     transaction,
     plans: shared.plans,
-    async run<A, E>(effect: ReaderTaskEither<Db, E, A>): Promise<A> {
-      const result: Either<E, A> = await effect(db)()
-      if (result._tag === 'Left') throw result.left
-      return result.right
+    run<A, E>(effect: ReaderTaskEither<Db, E, A>): Promise<A> {
+      // An effect made by `effect()` carries its body: run it without the Either and the extra awaits.
+      const direct = (effect as { [DIRECT]?: (db: Db) => A | Promise<A> })[DIRECT]
+      if (direct !== undefined) {
+        try {
+          return Promise.resolve(direct(db))
+        } catch (e) {
+          return Promise.reject(e)
+        }
+      }
+      return runEither(db, effect)
     },
     onQuery(listener) {
       listeners.add(listener)
@@ -169,6 +223,12 @@ const build = (dialect: Dialect, driver: Driver, shared: Shared, connection: Con
     pinned: (conn, tx) => build(dialect, driver, shared, conn, tx),
   }
   return db
+}
+
+const runEither = async <A, E>(db: Db, effect: ReaderTaskEither<Db, E, A>): Promise<A> => {
+  const result: Either<E, A> = await effect(db)()
+  if (result._tag === 'Left') throw result.left
+  return result.right
 }
 
 const emit = (listeners: Set<QueryListener>, event: QueryEvent): void => {

@@ -171,6 +171,8 @@ export interface ExecOptions {
   readonly bigints?: boolean
   /** Column names are wanted (raw SQL hydrated by name). */
   readonly columns?: boolean
+  /** Only the first row is wanted (a count, an exists, one RETURNING row): a driver may read just that one. */
+  readonly single?: boolean
 }
 
 /** One connection (or the pool, outside transactions). */

@@ -5,7 +5,7 @@ import { type AnyExpression, containsAggregate, Expression } from './expressions
 import type { AnyModel } from './model.js'
 import { isSafeAlias } from './naming.js'
 import type { DeferRow, FieldName, Lookup, OnlyRow, PathLookupValue, Row, UnknownPaths, ValuesRow, ValuesTuple } from './types.js'
-import { type Condition, QNode, type WhereNode, toWhere } from './where.js'
+import { type Condition, lookupsOf, QNode, type WhereNode, toWhere } from './where.js'
 
 export type Selection =
   | { readonly kind: 'rows'; readonly only: readonly string[] | null; readonly defer: readonly string[] }
@@ -106,11 +106,11 @@ const freeze = <const T extends object>(x: T): T => Object.freeze(x)
 
 /** The QuerySet of every row of a model; `Model.objects` is this value. */
 /** A frozen QuerySet state with one fixed shape (no spreads: combinators run on hot paths). */
-const build = (s: QueryState): QueryState =>
+const build = (s: QueryState, where = s.where): QueryState =>
   Object.freeze({
     _tag: 'QuerySet' as const,
     model: s.model,
-    where: s.where,
+    where,
     order: s.order,
     reversed: s.reversed,
     low: s.low,
@@ -193,12 +193,22 @@ export const exclude =
 const addWhere = <Q extends AnyQuerySet>(qs: Q, conds: readonly Condition[], negated: boolean): Q => {
   if (sliced(qs)) return invalid(qs, 'Cannot filter a query once a slice has been taken.')
   if (conds.length === 0) return qs
-  const children = conds.map(toWhere)
-  // One lookup object is already an AND group: don't nest it in another.
-  const only = children.length === 1 ? children[0] : undefined
-  const flat = only && only.kind === 'group' && only.connector === 'AND' && !only.negated ? only.children : children
+  let flat: readonly WhereNode[]
+  const c = conds.length === 1 ? conds[0] : undefined
+  if (c !== undefined && c !== null && typeof c === 'object' && !(c instanceof QNode) && !(c instanceof Expression)) {
+    // One lookup object is already an AND group: its lookups are the children.
+    flat = lookupsOf(c)
+  } else {
+    const children = conds.map(toWhere)
+    // One AND condition is already a group: don't nest it in another.
+    const only = children.length === 1 ? children[0] : undefined
+    flat = only && only.kind === 'group' && only.connector === 'AND' && !only.negated ? only.children : children
+  }
   const node: WhereNode = freeze({ kind: 'group', connector: 'AND', negated, children: freeze(flat) })
-  return cloneWith(qs, { where: freeze([...qs.where, node]) }) as unknown as Q
+  const where = new Array<WhereNode>(qs.where.length + 1)
+  for (let i = 0; i < qs.where.length; i++) where[i] = qs.where[i]
+  where[qs.where.length] = node
+  return build(qs, freeze(where)) as unknown as Q
 }
 
 /**

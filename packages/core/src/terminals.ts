@@ -1,10 +1,11 @@
 // Terminals: the only way a QuerySet reaches the database. Each returns ReaderTaskEither<Db, OrmError, A>.
 import { sql } from 'kysely'
 import { type Compiled, type Frag, FALSE } from './compiler/context.js'
-import { type Plan, bindParams, makeHydrator, planFor, type RowShape, toPlanSql } from './compiler/plan.js'
+import { type Hydrator, type Plan, bindParams, makeHydrator, planFor, type RowShape, toPlanSql } from './compiler/plan.js'
 import { compileSelect, type Purpose, type SelectParts } from './compiler/select.js'
 import { columnOf, compileExpr, paramFor, paramValue } from './compiler/where.js'
 import type { Db, Effect } from './db.js'
+import type { ExecOptions, ExecResult } from './dialect.js'
 import { DoesNotExist, FieldError, MultipleObjectsReturned } from './errors.js'
 import { effect, unwrap } from './effect.js'
 import { Expression } from './expressions.js'
@@ -34,44 +35,58 @@ const hasBigint = (parts: SelectParts): boolean => parts.readers.some((r) => r.t
 
 interface SelectPlan extends Plan {
   readonly empty: boolean
+  readonly hydrateOne: Hydrator['one']
 }
 
-/** Marks a fast key whose shape the fast path can't reproduce: always compile fully. */
+// The options of the statements the terminals send, made once.
+const ROWS: ExecOptions = Object.freeze({ returnsRows: true })
+const ROWS_BIGINT: ExecOptions = Object.freeze({ returnsRows: true, bigints: true })
+const FIRST_ROW: ExecOptions = Object.freeze({ returnsRows: true, single: true })
+const NO_ROWS: ExecOptions = Object.freeze({ returnsRows: false })
+
+/** `f` of a value that an embedded driver gives at once and a server driver as a promise. */
+const then = <T, U>(v: T | Promise<T>, f: (v: T) => U | Promise<U>): U | Promise<U> => (v instanceof Promise ? v.then(f) : f(v))
+
+/** Marks a fast shape the fast path can't reproduce: always compile fully. */
 const SLOW = Object.freeze({ slow: true })
 
-/** The plan under the fast key when the fast path knows the shape; else (and the first time) the full compile. */
-const viaFastPath = <P>(db: Db, fast: FastShape | null, full: () => { plan: P; values: unknown[] }): { plan: P; values: unknown[] } => {
+/** The plan filed under the fast shape when the fast path knows it; else (and the first time) the full compile. */
+const viaFastPath = <P>(fast: FastShape | null, full: () => { plan: P; values: unknown[] }): { plan: P; values: unknown[] } => {
   if (fast === null) return full()
-  const hit = db.plans.get(fast.key)
+  const hit = fast.node.value
   if (hit !== undefined && hit !== SLOW) return { plan: hit as P, values: fast.values }
   const result = full()
-  if (hit === undefined) db.plans.set(fast.key, sameValues(result.values, fast.values) ? result.plan : SLOW)
+  if (hit === undefined) fast.node.value = sameValues(result.values, fast.values) ? result.plan : SLOW
   return result
 }
 
 const selectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose = 'rows'): { plan: SelectPlan; values: unknown[] } =>
-  viaFastPath(db, fastShape(qs, db.dialect, `${purpose}>${shapeOf(qs)}`), () => fullSelectPlan(db, qs, purpose))
+  viaFastPath(fastShape(db, qs, purpose, shapeOf(qs)), () => fullSelectPlan(db, qs, purpose))
 
 const fullSelectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose) =>
   planFor<SelectPlan>(db, (ctx) => {
     const parts = compileSelect(qs, ctx, null, purpose)
     const shape = shapeOf(qs)
     ctx.k(`>${shape}`)
-    return () => ({
-      ...toPlanSql(parts.build()),
-      readers: parts.readers,
-      bigints: hasBigint(parts),
-      hydrate: makeHydrator(db.dialect, parts.readers, shape),
-      empty: parts.empty,
-    })
+    return () => {
+      const hydrate = makeHydrator(db.dialect, parts.readers, shape)
+      return {
+        ...toPlanSql(parts.build()),
+        readers: parts.readers,
+        bigints: hasBigint(parts),
+        hydrate,
+        hydrateOne: hydrate.one,
+        empty: parts.empty,
+      }
+    }
   })
 
 /** Fetch the rows of a QuerySet (no prefetch). */
 export const fetchRows = (db: Db, qs: AnyQuerySet): Promise<unknown[]> | unknown[] => {
-  for (const check of beforeFetchHooks) check(db, qs)
+  for (let i = 0; i < beforeFetchHooks.length; i++) beforeFetchHooks[i](db, qs)
   const { plan, values } = selectPlan(db, qs)
   if (plan.empty) return []
-  const res = db.execute(plan.sql, bindParams(plan, values), { returnsRows: true, bigints: plan.bigints })
+  const res = db.execute(plan.sql, bindParams(plan, values), plan.bigints ? ROWS_BIGINT : ROWS)
   // An embedded driver's rows are here already: stay synchronous unless something must wait.
   return res instanceof Promise ? res.then((r) => afterFetch(db, qs, plan.hydrate(r.rows))) : afterFetch(db, qs, plan.hydrate(res.rows))
 }
@@ -97,7 +112,7 @@ const afterFetch = (db: Db, qs: AnyQuerySet, rows: unknown[]): Promise<unknown[]
  * @example const posts = await db.run(toArray(pipe(Post.objects, filter({ title__startswith: 'F' }))))
  */
 export const toArray = <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q>[]> =>
-  effect(async (db) => (await fetchRows(db, qs)) as ResultOf<Q>[])
+  effect((db) => fetchRows(db, qs) as ResultOf<Q>[] | Promise<ResultOf<Q>[]>)
 
 /**
  * The one row matching the conditions: DoesNotExist when none, MultipleObjectsReturned when several.
@@ -106,32 +121,48 @@ export const toArray = <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q>[]> =>
 export const get =
   <const C extends readonly Condition[]>(...conds: C) =>
   <M, R, A>(qs: QuerySet<M, R, A> & CheckConditions<M, A, C[number]>): Effect<R> =>
-    effect(async (db) => {
-      let q: AnyQuerySet = conds.length ? filter(...(conds as readonly Condition[]))(qs as never) : (qs as AnyQuerySet)
+    effect((db) => {
+      const base = qs as AnyQuerySet
+      // A known shape runs from its plan at once: the filtered, limited QuerySet is never built.
+      const fast = fastShape(db, base, 'rows', shapeOf(base), conds as readonly Condition[], MAX_GET_RESULTS)
+      const hit = fast?.node.value
+      if (fast && hit !== undefined && hit !== SLOW) {
+        for (let i = 0; i < beforeFetchHooks.length; i++) beforeFetchHooks[i](db, base)
+        const plan = hit as SelectPlan
+        if (plan.empty) throw new DoesNotExist(base.model.name)
+        const res = db.execute(plan.sql, bindParams(plan, fast.values), plan.bigints ? ROWS_BIGINT : ROWS)
+        return (res instanceof Promise ? res.then((r) => oneRow(base, plan, r)) : oneRow(base, plan, res)) as R | Promise<R>
+      }
+      let q: AnyQuerySet = conds.length ? filter(...(conds as readonly Condition[]))(qs as never) : base
       if (q.low === 0 && q.high === null) q = cloneWith(q, { order: [], reversed: false, high: MAX_GET_RESULTS })
-      const rows = await fetchRows(db, q)
-      if (rows.length === 1) return rows[0] as R
-      if (rows.length === 0) throw new DoesNotExist(qs.model.name)
-      throw new MultipleObjectsReturned(qs.model.name, rows.length >= MAX_GET_RESULTS ? 'more' : rows.length)
+      return then(fetchRows(db, q), (rows) => onlyRow(base, rows)) as R | Promise<R>
     })
+
+const onlyRow = (qs: AnyQuerySet, rows: readonly unknown[]): unknown => {
+  if (rows.length === 1) return rows[0]
+  if (rows.length === 0) throw new DoesNotExist(qs.model.name)
+  throw new MultipleObjectsReturned(qs.model.name, rows.length >= MAX_GET_RESULTS ? 'more' : rows.length)
+}
+
+/** The one row of a `get`, hydrated alone. */
+const oneRow = (qs: AnyQuerySet, plan: SelectPlan, res: ExecResult): unknown =>
+  res.rows.length === 1 ? plan.hydrateOne(res.rows[0]) : onlyRow(qs, res.rows)
 
 const isOrdered = (qs: AnyQuerySet): boolean =>
   (qs.order !== null && qs.order.length > 0) || (qs.order === null && qs.model.meta.ordering.length > 0)
 
 /** The first row (by the ordering, else by primary key), or null. */
 export const first = <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q> | null> =>
-  effect(async (db) => {
+  effect((db) => {
     const q = isOrdered(qs) ? qs : orderBy('pk' as never)(qs as AnyQuerySet)
-    const rows = await fetchRows(db, slice(0, 1)(q))
-    return (rows[0] ?? null) as ResultOf<Q> | null
+    return then(fetchRows(db, slice(0, 1)(q)), (rows) => (rows[0] ?? null) as ResultOf<Q> | null)
   })
 
 /** The last row (by the ordering, else by primary key), or null. */
 export const last = <Q extends AnyQuerySet>(qs: Q): Effect<ResultOf<Q> | null> =>
-  effect(async (db) => {
+  effect((db) => {
     const q = isOrdered(qs) ? reverse()(qs as AnyQuerySet) : orderBy('-pk' as never)(qs as AnyQuerySet)
-    const rows = await fetchRows(db, slice(0, 1)(q))
-    return (rows[0] ?? null) as ResultOf<Q> | null
+    return then(fetchRows(db, slice(0, 1)(q)), (rows) => (rows[0] ?? null) as ResultOf<Q> | null)
   })
 
 const latestBy = (qs: AnyQuerySet, fields: readonly string[], desc: boolean): AnyQuerySet => {
@@ -161,8 +192,8 @@ interface CountPlan extends Plan {
 
 /** The number of rows, as SELECT COUNT(*) (wrapping the query when it is sliced, distinct or grouped). */
 export const count = <Q extends AnyQuerySet>(qs: Q): Effect<number> =>
-  effect(async (db) => {
-    const { plan, values } = viaFastPath(db, fastShape(qs, db.dialect, 'count'), () => planFor<CountPlan>(db, (ctx) => {
+  effect((db) => {
+    const { plan, values } = viaFastPath(fastShape(db, qs, 'count', ''), () => planFor<CountPlan>(db, (ctx) => {
       const wrap = qs.low !== 0 || qs.high !== null || qs.distinct !== false || qs.compound !== null || qs.select.kind === 'dates' || qs.annotations.some((a) => a.select)
       ctx.k(wrap ? 'count/w' : 'count')
       // Ordering only matters to a count when it picks the slice (and breaks SELECT DISTINCT on PostgreSQL).
@@ -177,17 +208,17 @@ export const count = <Q extends AnyQuerySet>(qs: Q): Effect<number> =>
       }
     }))
     if (plan.empty) return 0
-    const res = await db.execute(plan.sql, bindParams(plan, values), { returnsRows: true })
-    return Number(res.rows[0]?.[0] ?? 0)
+    return then(db.execute(plan.sql, bindParams(plan, values), FIRST_ROW), countOf)
   })
+
+const countOf = (res: ExecResult): number => Number(res.rows[0]?.[0] ?? 0)
 
 /** Whether any row matches (SELECT 1 … LIMIT 1). */
 export const exists = <Q extends AnyQuerySet>(qs: Q): Effect<boolean> =>
-  effect(async (db) => {
+  effect((db) => {
     const { plan, values } = selectPlan(db, qs, 'exists')
     if (plan.empty) return false
-    const res = await db.execute(plan.sql, bindParams(plan, values), { returnsRows: true })
-    return res.rows.length > 0
+    return then(db.execute(plan.sql, bindParams(plan, values), FIRST_ROW), (res) => res.rows.length > 0)
   })
 
 /** Whether the QuerySet holds this row (by primary key). */
@@ -238,12 +269,12 @@ export const inBulk =
 export const update =
   (values: Readonly<Record<string, unknown>>) =>
   <Q extends AnyQuerySet>(qs: Q): Effect<number> =>
-    effect(async (db) => {
+    effect((db) => {
       if (qs.low !== 0 || qs.high !== null) throw new FieldError('Cannot update a query once a slice has been taken.')
       const model = qs.model
-      const entries = Object.entries(values)
-      if (entries.length === 0) return 0
-      const { plan, values: params } = viaFastPath(db, fastUpdateShape(db, qs, entries), () => planFor<CountPlan>(db, (ctx) => {
+      if (!hasEntries(values)) return 0
+      const { plan, values: params } = viaFastPath(fastUpdateShape(db, qs, values), () => planFor<CountPlan>(db, (ctx) => {
+        const entries = Object.entries(values)
         ctx.k(`U${entries.map(([k]) => k).join(',')}:`)
         const parts = compileSelect({ ...qs, order: [], annotations: qs.annotations } as AnyQuerySet, ctx, null, 'count')
         const scope = parts.scope
@@ -279,26 +310,36 @@ export const update =
         }
       }))
       if (plan.empty) return 0
-      const res = await db.execute(plan.sql, bindParams(plan, params), { returnsRows: false })
-      return res.affected
+      return then(db.execute(plan.sql, bindParams(plan, params), NO_ROWS), affectedOf)
     })
 
-/** The fast key of an UPDATE: the WHERE's, then each SET value (plain values only). */
-const fastUpdateShape = (db: Db, qs: AnyQuerySet, entries: readonly (readonly [string, unknown])[]): FastShape | null => {
-  const where = fastShape(qs, db.dialect, 'update')
-  if (where === null) return null
+const affectedOf = (res: ExecResult): number => res.affected
+
+const hasOwn = Object.prototype.hasOwnProperty
+
+/** Own enumerable string keys, as `Object.entries` sees them? */
+const hasEntries = (o: object): boolean => {
+  for (const k in o) if (hasOwn.call(o, k)) return true
+  return false
+}
+
+/** The fast shape of an UPDATE: the WHERE's, then each SET field and whether it is NULL (plain values only). */
+const fastUpdateShape = (db: Db, qs: AnyQuerySet, set: Readonly<Record<string, unknown>>): FastShape | null => {
+  const fast = fastShape(db, qs, 'update', '')
+  if (fast === null) return null
   const model = qs.model
-  let key = where.key
-  const values = where.values
-  for (const [name, value] of entries) {
+  const values = fast.values
+  for (const name in set) {
+    if (!hasOwn.call(set, name)) continue
+    const value = set[name]
     if (value instanceof Expression) return null
     const bf = model.meta.fieldMap.get(name) ?? model.meta.fields.find((f) => f.attname === name)
-    if (!bf || !bf.concrete) return null
+    if (!bf?.concrete) return null
     const v = validateValue(bf, bf.field.relation ? relatedKey(bf, value) : value)
-    key += `U${name}${v === null ? 'N' : ''}`
+    fast.node = db.plans.step(db.plans.step(fast.node, name), v === null)
     if (v !== null) values.push(paramValue(db.dialect, bf.field.relation ? 'bigAuto' : bf.field.type, v))
   }
-  return { key, values }
+  return fast
 }
 
 export interface DeleteResult {

@@ -39,7 +39,12 @@ export class SqliteDriver implements Driver {
   run(text: string, params: readonly unknown[], options: ExecOptions): ExecResult {
     const stmt = this.prepare(text, options.bigints === true)
     if (stmt.reader) {
-      const rows = stmt.all(...params) as unknown[][]
+      let rows: unknown[][]
+      if (options.single === true) {
+        // One step, no list to build (a count, LIMIT 1, one RETURNING row).
+        const row = stmt.get(...params) as unknown[] | undefined
+        rows = row === undefined ? [] : [row]
+      } else rows = stmt.all(...params) as unknown[][]
       return { rows, affected: 0, columns: options.columns ? stmt.columns().map((c) => c.name) : undefined }
     }
     const info = stmt.run(...params)

@@ -15,6 +15,8 @@ export interface Plan {
   readonly bigints: boolean
   /** Hydrate positional rows into the result shape. */
   readonly hydrate: (rows: readonly (readonly unknown[])[]) => unknown[]
+  /** The placeholders take the traversal's values in order: the values are the parameters. */
+  readonly direct?: boolean
   /** Anything else the terminal computed once for this shape. */
   readonly extra?: unknown
 }
@@ -63,8 +65,11 @@ const objectLiteral = (readers: readonly Reader[], cell: (i: number) => string):
   return emit(root)
 }
 
+/** A row reader: every row, or `one` row. */
+export type Hydrator = Plan['hydrate'] & { readonly one: (row: readonly unknown[]) => unknown }
+
 /** Build a row reader specialised to the columns (a generated function: no per-row loops over metadata). */
-export const makeHydrator = (dialect: Dialect, readers: readonly Reader[], shape: RowShape): Plan['hydrate'] => {
+export const makeHydrator = (dialect: Dialect, readers: readonly Reader[], shape: RowShape): Hydrator => {
   const convs = converters(dialect, readers)
   const cell = (i: number) => (convs[i] ? `c[${i}](r[${i}])` : `r[${i}]`)
   let body: string
@@ -81,25 +86,25 @@ export const makeHydrator = (dialect: Dialect, readers: readonly Reader[], shape
       break
   }
   const one = new Function('c', `return function (r) { ${body} }`)(convs) as (r: readonly unknown[]) => unknown
-  return (rows) => {
+  const all = (rows: readonly (readonly unknown[])[]) => {
     const out = new Array(rows.length)
     for (let i = 0; i < rows.length; i++) out[i] = one(rows[i])
     return out
   }
+  return Object.assign(all, { one })
 }
 
 /** Compile a Kysely query into a plan's SQL and parameter map. */
-export const toPlanSql = (query: Compilable): Pick<Plan, 'sql' | 'params'> => {
+export const toPlanSql = (query: Compilable): Pick<Plan, 'sql' | 'params' | 'direct'> => {
   const compiled = query.compile()
-  return {
-    sql: compiled.sql,
-    params: compiled.parameters.map((p) => (p instanceof Slot ? p.index : { c: p })),
-  }
+  const params = compiled.parameters.map((p) => (p instanceof Slot ? p.index : { c: p }))
+  return { sql: compiled.sql, params, direct: params.every((p, i) => p === i) }
 }
 
-/** The parameters of a plan for this traversal's values. */
-export const bindParams = (plan: Pick<Plan, 'params'>, values: readonly unknown[]): unknown[] => {
+/** The parameters of a plan for this traversal's values (fresh for every run, so the values themselves when they fit). */
+export const bindParams = (plan: Pick<Plan, 'params' | 'direct'>, values: readonly unknown[]): unknown[] => {
   const ps = plan.params
+  if (plan.direct === true && values.length === ps.length) return values as unknown[]
   const out = new Array(ps.length)
   for (let i = 0; i < ps.length; i++) {
     const p = ps[i]

@@ -4,15 +4,21 @@ import { pipe } from 'fp-ts/function'
 import { beforeAll, expect, it } from 'vitest'
 import {
   count,
+  DoesNotExist,
   type Effect,
   Exists,
   f,
   filter,
   get,
+  MultipleObjectsReturned,
   model,
+  not,
+  or,
   orderBy,
   OuterRef,
+  Q,
   schema,
+  slice,
   toArray,
   toSql,
   update,
@@ -112,6 +118,65 @@ describeEachBackend('plan cache', lookupModels, (ctx) => {
     )
     expect(popular.map((r) => r.result)).toEqual([['Author 2'], []])
     expect(popular[1].sql).toBe(popular[0].sql)
+  })
+
+  it("get from a known shape keeps get's rules: one row, DoesNotExist, MultipleObjectsReturned, no ordering, LIMIT 21", async () => {
+    const db = ctx().db
+    const { result: viewsOf, queries } = await captureQueries(db, async () => {
+      const out: unknown[] = []
+      for (const min of [70, 60, 1000, 70, 0]) {
+        const r = await pipe(Article.objects, get({ views__gte: min }))(db)()
+        out.push(r._tag === 'Right' ? r.right.views : r.left.constructor.name)
+      }
+      return out
+    })
+    expect(viewsOf).toEqual([70, 'MultipleObjectsReturned', 'DoesNotExist', 70, 'MultipleObjectsReturned'])
+    expect(new Set(queries.map((q) => q.sql)).size).toBe(1)
+    expect(queries[0].sql).not.toMatch(/order by/i)
+    expect(queries[0].sql).toMatch(/limit/i)
+    await expect(db.run(pipe(Article.objects, get({ views__gte: 0 })))).rejects.toBeInstanceOf(MultipleObjectsReturned)
+    await expect(db.run(pipe(Article.objects, get({ pk: 999999 })))).rejects.toBeInstanceOf(DoesNotExist)
+    for (const a of [s.a1, s.a6, s.a3]) expect((await db.run(pipe(Article.objects, get({ pk: a.id })))).headline).toBe(a.headline)
+  })
+
+  it('get with conditions matches filter(conditions) then get(), whatever form the conditions take', async () => {
+    const db = ctx().db
+    const headline = async (eff: Effect<{ headline: string }>) => {
+      const r = await eff(db)()
+      return r._tag === 'Right' ? r.right.headline : r.left.constructor.name
+    }
+    for (let round = 0; round < 2; round++) {
+      expect(await headline(pipe(Article.objects, get({ author: s.au1, views: 30 })))).toBe('Article 3')
+      expect(await headline(pipe(Article.objects, filter({ author: s.au1 }), get({ views: 30 })))).toBe('Article 3')
+      expect(await headline(pipe(Article.objects, filter({ author: s.au1, views: 30 }), get()))).toBe('Article 3')
+      expect(await headline(pipe(Article.objects, get({ author: s.au1 }, { views: 20 })))).toBe('Article 2')
+      expect(await headline(pipe(Article.objects, get(Q({ headline: 'Article 4' }))))).toBe('Article 4')
+      expect(await headline(pipe(Article.objects, get(or({ views: 10 }, { views: 20 }))))).toBe('MultipleObjectsReturned')
+      expect(await headline(pipe(Article.objects, get(not(Q({ views__lt: 70 })))))).toBe('Article 7')
+      expect(await headline(pipe(Article.objects, get({}, { views: 50 })))).toBe('Article 5')
+      // A slice is kept as it is; filtering it is an error.
+      expect(await headline(pipe(Article.objects, orderBy('views'), slice(2, 3), get()))).toBe('Article 3')
+      expect(await headline(pipe(Article.objects, orderBy('-views'), slice(0, 2), get()))).toBe('MultipleObjectsReturned')
+      expect(await headline(pipe(Article.objects, orderBy('views'), slice(0, 2), get({ views: 10 })))).toBe('FieldError')
+      // NULL and a value are two shapes.
+      const nulls = await db.run(pipe(Article.objects, filter({ rating: null }), count))
+      expect(await headline(pipe(Article.objects, filter({ views__lte: 60 }), get({ rating: 6 })))).toBe('Article 6')
+      expect(await headline(pipe(Article.objects, filter({ views__lte: 60 }), get({ rating: null })))).toBe(
+        nulls === 1 ? (await db.run(pipe(Article.objects, get({ rating: null })))).headline : nulls === 0 ? 'DoesNotExist' : 'MultipleObjectsReturned',
+      )
+    }
+  })
+
+  it('update from a known shape binds new values, NULL included', async () => {
+    const db = ctx().db
+    const ratingOf = () => db.run(pipe(Article.objects, filter({ pk: s.a5.id }), valuesList('rating', { flat: true }), get()))
+    const before = await ratingOf()
+    for (const rating of [11, null, 12, null, 13]) {
+      expect(await db.run(pipe(Article.objects, filter({ pk: s.a5.id }), update({ rating, views: 50 })))).toBe(1)
+      expect(await ratingOf()).toBe(rating)
+    }
+    await db.run(pipe(Article.objects, filter({ pk: s.a5.id }), update({ rating: before })))
+    expect(await ratingOf()).toBe(before)
   })
 
   it('two models with the same name and shape never share a plan', () => {

@@ -110,6 +110,12 @@ export interface Operations {
   readonly functions?: Readonly<Partial<Record<string, (args: readonly Sql[], options: Readonly<Record<string, unknown>>) => Sql>>>
   /** The bound value of a pattern lookup, when this backend matches some of them without LIKE (SQLite's GLOB). */
   readonly patternValue?: (lookup: string, value: string) => string | undefined
+  /**
+   * The pattern of a pattern lookup whose right side is an expression (`name__contains=F('other')`),
+   * where this backend matches some of them without LIKE (SQLite's GLOB); undefined keeps LIKE with
+   * the expression's value escaped in SQL.
+   */
+  readonly patternExpr?: (lookup: string, value: Sql) => Sql | undefined
   /** Escape a value for a LIKE pattern (default: backslash before `%`, `_`, `\`). */
   readonly escapeLike?: (value: string) => string
   /** `EXTRACT`-style date part, numbered as Django numbers it. */

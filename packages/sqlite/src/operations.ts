@@ -53,6 +53,14 @@ export const sqliteOperations: Operations = {
     if (lookup === 'endswith') return `*${glob}`
     return undefined
   },
+  patternExpr(lookup, value) {
+    // GLOB's wildcards in the value become one-character classes, in SQL.
+    const glob = sql`REPLACE(REPLACE(REPLACE(${value}, '[', '[[]'), '*', '[*]'), '?', '[?]')`
+    if (lookup === 'contains') return sql`'*' || ${glob} || '*'`
+    if (lookup === 'startswith') return sql`${glob} || '*'`
+    if (lookup === 'endswith') return sql`'*' || ${glob}`
+    return undefined
+  },
   datePart(part, lhs) {
     switch (part) {
       case 'year':

@@ -432,18 +432,24 @@ const applyLookup = (scope: Scope, def: LookupDef, lhs: Compiled, given: unknown
   return { ...base, aggregate, frag: cond }
 }
 
+/** LIKE's wildcards and escape character in an expression's value, escaped in SQL (Django's pattern_esc). */
+const escapeLikeSql = (x: Sql): Sql => sql`REPLACE(REPLACE(REPLACE(${x}, ${sql.lit('\\')}, ${sql.lit('\\\\')}), ${sql.lit('%')}, ${sql.lit('\\%')}), ${sql.lit('_')}, ${sql.lit('\\_')})`
+
 const patternExpr = (scope: Scope, def: LookupDef, rhs: Frag): Frag => {
-  // A pattern lookup against an expression: wrap with wildcards in SQL.
+  // A pattern lookup against an expression: its value matched literally, wrapped with wildcards in SQL.
   const w = (def.rhs as { wrap: (s: string) => string }).wrap('\u0000')
   const [pre, post] = w.split('\u0000')
-  const concat = scope.ctx.dialect.ops.functions?.Concat ?? functionRegistry.get('Concat')!
+  const ops = scope.ctx.dialect.ops
+  const concat = ops.functions?.Concat ?? functionRegistry.get('Concat')!
   return () => {
+    const value = rhs()
+    const own = ops.patternExpr?.(def.name, value)
     const parts: Sql[] = []
     if (pre) parts.push(sql.lit(pre))
-    parts.push(rhs())
+    parts.push(escapeLikeSql(value))
     if (post) parts.push(sql.lit(post))
     // A NULL value matches nothing: the dialect's Concat may skip NULLs, which would leave '%%'.
-    return parts.length === 1 ? parts[0] : sql`CASE WHEN ${rhs()} IS NULL THEN NULL ELSE ${concat(parts, {})} END`
+    return sql`CASE WHEN ${value} IS NULL THEN NULL ELSE ${own ?? (parts.length === 1 ? parts[0] : concat(parts, {}))} END`
   }
 }
 

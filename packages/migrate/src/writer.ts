@@ -90,7 +90,7 @@ export const value = (v: unknown, im: Imports, indent = ''): string => {
 }
 
 /** An object on one line when it is short, else a key a line (and a long list an item a line). */
-const block = (o: Readonly<Record<string, unknown>>, im: Imports, indent: string): string => {
+const block = (o: object, im: Imports, indent: string): string => {
   const flat = value(o, im)
   if (flat.length + indent.length <= 100) return flat
   const inner = `${indent}  `

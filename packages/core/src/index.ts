@@ -146,6 +146,8 @@ export { inTransaction } from './transaction-core.js'
 export type { AtomicOptions } from './transaction-core.js'
 export { errorFor, makeDb, PlanCache } from './db.js'
 export type { Db, Effect, QueryEvent, QueryKind, QueryListener, TransactionState } from './db.js'
+export { columnTypeFrom } from './data-types.js'
+export type { DataTypes } from './data-types.js'
 export { defaultFeatures } from './dialect.js'
 export type {
   ColumnChange,

@@ -1,60 +1,35 @@
 // DDL names and options for MySQL and MariaDB, as Django's MySQL schema editor writes them.
-import type { BoundField, SchemaOps } from '@fjord/core'
+import { type BoundField, columnTypeFrom, type SchemaOps } from '@fjord/core'
 import { formatDateTime } from './operations.js'
 
-const columnType = (bf: BoundField): string => {
-  const f = bf.field
-  const o = f.options
-  switch (f.type) {
-    case 'char':
-    case 'slug':
-    case 'email':
-    case 'url':
-      return `varchar(${o.maxLength})`
-    case 'text':
-      return 'longtext'
-    case 'integer':
-    case 'auto':
-      return 'integer'
-    case 'smallInteger':
-      return 'smallint'
-    case 'bigInteger':
-    case 'bigAuto':
-      return 'bigint'
-    case 'positiveInteger':
-      return 'integer UNSIGNED'
-    case 'positiveSmallInteger':
-      return 'smallint UNSIGNED'
-    case 'positiveBigInteger':
-      return 'bigint UNSIGNED'
-    case 'float':
-      return 'double precision'
-    case 'decimal':
-      return `numeric(${o.maxDigits}, ${o.decimalPlaces})`
-    case 'boolean':
-      return 'bool'
-    case 'date':
-      return 'date'
-    case 'dateTime':
-      return 'datetime(6)'
-    case 'time':
-      return 'time(6)'
-    case 'duration':
-      // Microseconds, as Django stores a DurationField on MySQL.
-      return 'bigint'
-    case 'uuid':
-      return 'char(36)'
-    case 'json':
-      return 'json'
-    case 'binary':
-      return 'longblob'
-    case 'foreignKey':
-    case 'oneToOne':
-      return 'bigint'
-    case 'manyToMany':
-      throw new Error('A many-to-many field has no column.')
-  }
-}
+// A duration is stored in microseconds, as Django stores a DurationField on MySQL.
+const columnType = columnTypeFrom({
+  char: 'varchar({maxLength})',
+  slug: 'varchar({maxLength})',
+  email: 'varchar({maxLength})',
+  url: 'varchar({maxLength})',
+  text: 'longtext',
+  integer: 'integer',
+  auto: 'integer',
+  smallInteger: 'smallint',
+  bigInteger: 'bigint',
+  bigAuto: 'bigint',
+  positiveInteger: 'integer UNSIGNED',
+  positiveSmallInteger: 'smallint UNSIGNED',
+  positiveBigInteger: 'bigint UNSIGNED',
+  float: 'double precision',
+  decimal: 'numeric({maxDigits}, {decimalPlaces})',
+  boolean: 'bool',
+  date: 'date',
+  dateTime: 'datetime(6)',
+  time: 'time(6)',
+  duration: 'bigint',
+  uuid: 'char(36)',
+  json: 'json',
+  binary: 'longblob',
+  foreignKey: 'bigint',
+  oneToOne: 'bigint',
+})
 
 /** A string literal under MySQL's default quoting, where the backslash escapes. */
 const quoteString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`

@@ -1,56 +1,37 @@
 // DDL for Oracle: Django's type names (NVARCHAR2, NCLOB, NUMBER(p, s) …), identity columns, the
 // inline checks Oracle needs for booleans and JSON, and a DROP TABLE that tolerates absence.
-import type { BoundField, SchemaOps } from '@fjord/core'
+import { type BoundField, columnTypeFrom, type SchemaOps } from '@fjord/core'
 import { quoteIdentifier } from './identifiers.js'
 import { formatTime, toInterval } from './values.js'
 
 /** The column type of a field, as Django's Oracle backend names it. */
-export const columnType = (bf: BoundField): string => {
-  const f = bf.field
-  const o = f.options
-  switch (f.type) {
-    case 'char':
-    case 'slug':
-    case 'email':
-    case 'url':
-      return `NVARCHAR2(${o.maxLength})`
-    case 'text':
-    case 'json':
-      return 'NCLOB'
-    case 'integer':
-    case 'positiveInteger':
-    case 'auto':
-      return 'NUMBER(11)'
-    case 'smallInteger':
-    case 'positiveSmallInteger':
-      return 'NUMBER(5)'
-    case 'bigInteger':
-    case 'positiveBigInteger':
-    case 'bigAuto':
-    case 'foreignKey':
-    case 'oneToOne':
-      return 'NUMBER(19)'
-    case 'float':
-      return 'BINARY_DOUBLE'
-    case 'decimal':
-      return `NUMBER(${o.maxDigits}, ${o.decimalPlaces})`
-    case 'boolean':
-      return 'NUMBER(1)'
-    case 'date':
-      return 'DATE'
-    case 'dateTime':
-    case 'time':
-      return 'TIMESTAMP'
-    case 'duration':
-      return 'INTERVAL DAY(9) TO SECOND(6)'
-    case 'uuid':
-      return 'VARCHAR2(36)'
-    case 'binary':
-      return 'BLOB'
-    case 'manyToMany':
-      throw new Error('A many-to-many field has no column.')
-  }
-}
+export const columnType = columnTypeFrom({
+  char: 'NVARCHAR2({maxLength})',
+  slug: 'NVARCHAR2({maxLength})',
+  email: 'NVARCHAR2({maxLength})',
+  url: 'NVARCHAR2({maxLength})',
+  text: 'NCLOB',
+  json: 'NCLOB',
+  integer: 'NUMBER(11)',
+  positiveInteger: 'NUMBER(11)',
+  auto: 'NUMBER(11)',
+  smallInteger: 'NUMBER(5)',
+  positiveSmallInteger: 'NUMBER(5)',
+  bigInteger: 'NUMBER(19)',
+  positiveBigInteger: 'NUMBER(19)',
+  bigAuto: 'NUMBER(19)',
+  foreignKey: 'NUMBER(19)',
+  oneToOne: 'NUMBER(19)',
+  float: 'BINARY_DOUBLE',
+  decimal: 'NUMBER({maxDigits}, {decimalPlaces})',
+  boolean: 'NUMBER(1)',
+  date: 'DATE',
+  dateTime: 'TIMESTAMP',
+  time: 'TIMESTAMP',
+  duration: 'INTERVAL DAY(9) TO SECOND(6)',
+  uuid: 'VARCHAR2(36)',
+  binary: 'BLOB',
+})
 
 const LOB_TYPES: ReadonlySet<string> = new Set(['text', 'json', 'binary'])
 

@@ -1,59 +1,38 @@
 // PostgreSQL as a Fjord Dialect: features, operations, transactions, DDL and error mapping.
-import { type BoundField, DatabaseError, type Dialect, defaultFeatures, IntegrityError, type IsolationLevel } from '@fjord/core'
+import { type BoundField, columnTypeFrom, DatabaseError, type Dialect, defaultFeatures, IntegrityError, type IsolationLevel } from '@fjord/core'
 import { PostgresAdapter, PostgresQueryCompiler } from 'kysely'
 import { postgresOperations } from './operations.js'
 import { formatDuration } from './types.js'
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`
 
-const columnType = (bf: BoundField): string => {
-  const f = bf.field
-  const o = f.options
-  switch (f.type) {
-    case 'char':
-    case 'slug':
-    case 'email':
-    case 'url':
-      return `varchar(${o.maxLength})`
-    case 'text':
-      return 'text'
-    case 'integer':
-    case 'positiveInteger':
-    case 'auto':
-      return 'integer'
-    case 'smallInteger':
-    case 'positiveSmallInteger':
-      return 'smallint'
-    case 'bigInteger':
-    case 'positiveBigInteger':
-    case 'bigAuto':
-    case 'foreignKey':
-    case 'oneToOne':
-      return 'bigint'
-    case 'float':
-      return 'double precision'
-    case 'decimal':
-      return `numeric(${o.maxDigits}, ${o.decimalPlaces})`
-    case 'boolean':
-      return 'boolean'
-    case 'date':
-      return 'date'
-    case 'dateTime':
-      return 'timestamp with time zone'
-    case 'time':
-      return 'time'
-    case 'duration':
-      return 'interval'
-    case 'uuid':
-      return 'uuid'
-    case 'json':
-      return 'jsonb'
-    case 'binary':
-      return 'bytea'
-    case 'manyToMany':
-      throw new Error('A many-to-many field has no column.')
-  }
-}
+const columnType = columnTypeFrom({
+  char: 'varchar({maxLength})',
+  slug: 'varchar({maxLength})',
+  email: 'varchar({maxLength})',
+  url: 'varchar({maxLength})',
+  text: 'text',
+  integer: 'integer',
+  positiveInteger: 'integer',
+  auto: 'integer',
+  smallInteger: 'smallint',
+  positiveSmallInteger: 'smallint',
+  bigInteger: 'bigint',
+  positiveBigInteger: 'bigint',
+  bigAuto: 'bigint',
+  foreignKey: 'bigint',
+  oneToOne: 'bigint',
+  float: 'double precision',
+  decimal: 'numeric({maxDigits}, {decimalPlaces})',
+  boolean: 'boolean',
+  date: 'date',
+  dateTime: 'timestamp with time zone',
+  time: 'time',
+  duration: 'interval',
+  uuid: 'uuid',
+  json: 'jsonb',
+  binary: 'bytea',
+})
 
 const text = (s: string) => `'${s.replace(/'/g, "''")}'`
 

@@ -1,62 +1,37 @@
 // SQLite as a Fjord Dialect: features, operations, transactions, DDL names and error mapping.
-import { DatabaseError, type Dialect, defaultFeatures, IntegrityError, type BoundField } from '@fjord/core'
+import { columnTypeFrom, DatabaseError, type Dialect, defaultFeatures, IntegrityError } from '@fjord/core'
 import { SqliteAdapter, SqliteQueryCompiler } from 'kysely'
 import { sqliteOperations } from './operations.js'
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`
 
-const columnType = (bf: BoundField): string => {
-  const f = bf.field
-  const o = f.options
-  switch (f.type) {
-    case 'char':
-    case 'slug':
-    case 'email':
-    case 'url':
-      return `varchar(${o.maxLength})`
-    case 'text':
-      return 'text'
-    case 'integer':
-    case 'auto':
-    case 'bigAuto':
-      return 'integer'
-    case 'smallInteger':
-      return 'smallint'
-    case 'bigInteger':
-      return 'bigint'
-    case 'positiveInteger':
-      return 'integer unsigned'
-    case 'positiveSmallInteger':
-      return 'smallint unsigned'
-    case 'positiveBigInteger':
-      return 'bigint unsigned'
-    case 'float':
-      return 'real'
-    case 'decimal':
-      return `decimal(${o.maxDigits}, ${o.decimalPlaces})`
-    case 'boolean':
-      return 'bool'
-    case 'date':
-      return 'date'
-    case 'dateTime':
-      return 'datetime'
-    case 'time':
-      return 'time'
-    case 'duration':
-      return 'bigint'
-    case 'uuid':
-      return 'char(36)'
-    case 'json':
-      return 'text'
-    case 'binary':
-      return 'BLOB'
-    case 'foreignKey':
-    case 'oneToOne':
-      return 'bigint'
-    case 'manyToMany':
-      throw new Error('A many-to-many field has no column.')
-  }
-}
+const columnType = columnTypeFrom({
+  char: 'varchar({maxLength})',
+  slug: 'varchar({maxLength})',
+  email: 'varchar({maxLength})',
+  url: 'varchar({maxLength})',
+  text: 'text',
+  integer: 'integer',
+  auto: 'integer',
+  bigAuto: 'integer',
+  smallInteger: 'smallint',
+  bigInteger: 'bigint',
+  positiveInteger: 'integer unsigned',
+  positiveSmallInteger: 'smallint unsigned',
+  positiveBigInteger: 'bigint unsigned',
+  float: 'real',
+  decimal: 'decimal({maxDigits}, {decimalPlaces})',
+  boolean: 'bool',
+  date: 'date',
+  dateTime: 'datetime',
+  time: 'time',
+  duration: 'bigint',
+  uuid: 'char(36)',
+  json: 'text',
+  binary: 'BLOB',
+  foreignKey: 'bigint',
+  oneToOne: 'bigint',
+})
 
 const CONSTRAINT: Record<string, IntegrityError['kind']> = {
   SQLITE_CONSTRAINT_UNIQUE: 'unique',

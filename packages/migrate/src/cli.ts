@@ -192,11 +192,17 @@ const checkingQuestioner = (flags: ReturnType<typeof questionFlags>): Questioner
 }
 
 /** Records the renames a non-interactive questioner refused, to say how to take them. */
-const noting = (q: Questioner, refused: string[]): Questioner => ({
-  ...q,
-  askRenameModel: async (from, to) => (await q.askRenameModel(from, to)) || (refused.push(`${from}=${to}`), false),
-  askRenameField: async (model, from, to, field) => (await q.askRenameField(model, from, to, field)) || (refused.push(`${model}.${from}=${to}`), false),
-})
+const noting = (q: Questioner, refused: string[]): Questioner => {
+  const note = (yes: boolean, rename: string): boolean => {
+    if (!yes) refused.push(rename)
+    return yes
+  }
+  return {
+    ...q,
+    askRenameModel: async (from, to) => note(await q.askRenameModel(from, to), `${from}=${to}`),
+    askRenameField: async (model, from, to, field) => note(await q.askRenameField(model, from, to, field), `${model}.${from}=${to}`),
+  }
+}
 
 const renameHint = (refused: readonly string[]): string =>
   `Not taken as renames (nobody to ask): ${refused.join(', ')}. If they are, pass ${refused.map((r) => `--rename ${r}`).join(' ')}.`

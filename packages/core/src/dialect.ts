@@ -129,8 +129,8 @@ export interface Operations {
   cast(lhs: Sql, type: OutputType): Sql
   /** A JavaScript value ready to bind for a column of this type. */
   toDb(type: FieldType | OutputType, value: unknown): unknown
-  /** A driver value for a column of this type, as Fjord's documented TypeScript value. */
-  fromDb(type: FieldType | OutputType, value: unknown, field?: BoundField): unknown
+  /** A driver value for a column of this type, as Fjord's documented TypeScript value (default: the `converter`'s; see fromDbValue). */
+  fromDb?(type: FieldType | OutputType, value: unknown, field?: BoundField): unknown
   /** Random ordering. */
   random(): Sql
   /** ORDER BY term with NULLS FIRST/LAST emulated where unsupported. */
@@ -291,3 +291,37 @@ export interface ColumnChange {
   /** The new column definition: type, DEFAULT, NULL/NOT NULL (no key, unique or reference). */
   readonly definition: string
 }
+
+/** A driver value as Fjord's TypeScript value: the dialect's `fromDb`, else its `converter` (NULL stays NULL). */
+export const fromDbValue = (ops: Operations, type: FieldType | OutputType, value: unknown, field?: BoundField): unknown => {
+  if (ops.fromDb) return ops.fromDb(type, value, field)
+  if (value === null || value === undefined) return null
+  const convert = ops.converter?.(type, field)
+  return convert ? convert(value) : value
+}
+
+/**
+ * A `toDb` for backends that bind booleans as 1/0, JSON as text and durations as whole microseconds
+ * (SQLite, MySQL); how a datetime, a decimal and bytes are bound is the backend's.
+ */
+export const integerBooleanToDb =
+  (bind: { readonly dateTime: (d: Date) => unknown; readonly decimal: (v: unknown) => unknown; readonly binary: (v: Uint8Array) => unknown }) =>
+  (type: FieldType | OutputType, v: unknown): unknown => {
+    if (v === null || v === undefined) return null
+    switch (type) {
+      case 'boolean':
+        return v ? 1 : 0
+      case 'decimal':
+        return bind.decimal(v)
+      case 'json':
+        return JSON.stringify(v)
+      case 'duration':
+        return Math.round((v as number) * 1000)
+      case 'binary':
+        return v instanceof Uint8Array ? bind.binary(v) : v
+      default:
+        if (typeof v === 'boolean') return v ? 1 : 0
+        if (v instanceof Date) return bind.dateTime(v)
+        return v
+    }
+  }

@@ -148,7 +148,7 @@ export { errorFor, makeDb, PlanCache } from './db.js'
 export type { Db, Effect, QueryEvent, QueryKind, QueryListener, TransactionState } from './db.js'
 export { columnTypeFrom } from './data-types.js'
 export type { DataTypes } from './data-types.js'
-export { defaultFeatures } from './dialect.js'
+export { defaultFeatures, fromDbValue, integerBooleanToDb } from './dialect.js'
 export type {
   ColumnChange,
   Connection,

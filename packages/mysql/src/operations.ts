@@ -1,7 +1,7 @@
 // MySQL's and MariaDB's vendor operations: case-sensitive string lookups under case-insensitive
 // collations, date parts and truncation as Django's MySQL backend writes them, and the conversions
 // between driver values (strings for BIGINT, DECIMAL and dates) and Fjord's documented values.
-import { DatabaseError, type FieldType, type LookupSql, type Operations, type OutputType, type Sql } from '@fjord/core'
+import { DatabaseError, type FieldType, integerBooleanToDb, type LookupSql, type Operations, type OutputType, type Sql } from '@fjord/core'
 import { sql } from 'kysely'
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
@@ -209,33 +209,12 @@ export const mysqlOperations: Operations = {
         return sql`CAST(${lhs} AS CHAR)`
     }
   },
-  toDb(type, v) {
-    if (v === null || v === undefined) return null
-    switch (type) {
-      case 'boolean':
-        return v ? 1 : 0
-      case 'dateTime':
-        return v instanceof Date ? formatDateTime(v) : v
-      // Exact as text: the server converts the string to DECIMAL without going through a double.
-      case 'decimal':
-        return typeof v === 'number' ? String(v) : v
-      case 'json':
-        return JSON.stringify(v)
-      case 'duration':
-        return Math.round((v as number) * 1000)
-      case 'binary':
-        return v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v
-      default:
-        if (typeof v === 'boolean') return v ? 1 : 0
-        if (v instanceof Date) return formatDateTime(v)
-        return v
-    }
-  },
-  fromDb(type, v, field) {
-    if (v === null || v === undefined) return null
-    const conv = mysqlOperations.converter!(type, field)
-    return conv ? conv(v) : v
-  },
+  toDb: integerBooleanToDb({
+    dateTime: formatDateTime,
+    // Exact as text: the server converts the string to DECIMAL without going through a double.
+    decimal: (v) => (typeof v === 'number' ? String(v) : v),
+    binary: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)),
+  }),
   converter(type, field) {
     const t = type as string
     if (INTEGER_TYPES.has(t)) return toSafeInteger

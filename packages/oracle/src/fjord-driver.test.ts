@@ -1,7 +1,7 @@
 // The Fjord side of the Oracle driver without a server: how parameters become oracledb binds, how
 // RETURNING … INTO out binds become rows, how columns are fetched, how values convert both ways, how
 // errors map, and (for real) that an unreachable server fails fast as a connection error.
-import { DatabaseError, f, IntegrityError, model, schema, toArray } from '@fjord/core'
+import { DatabaseError, f, fromDbValue, IntegrityError, model, schema, toArray } from '@fjord/core'
 import { atomic } from '@fjord/transaction'
 import oracledb from 'oracledb'
 import { describe, expect, test } from 'vitest'
@@ -143,7 +143,7 @@ describe('values both ways', () => {
     expect(read('char', null, field('title'))).toBe('')
     expect(read('char', 'x', field('title'))).toBe('x')
     expect(read('char', null, field('subtitle'))).toBeNull()
-    expect(oracleDialect.ops.fromDb('char', null, field('title'))).toBe('')
+    expect(fromDbValue(oracleDialect.ops, 'char', null, field('title'))).toBe('')
   })
 
   test('json and binary', () => {

@@ -15,6 +15,7 @@ import {
   F,
   f,
   filter,
+  fromDbValue,
   Func,
   model,
   orderBy,
@@ -142,8 +143,8 @@ describe.skipIf(missing)('PostgreSQL operations', () => {
     expect(await db.run(count(Event.objects))).toBe(2)
     const { rows } = await db.execute('SELECT COUNT(*), SUM("score"), AVG("score") FROM "event"', [], { returnsRows: true })
     expect(rows).toEqual([['2', '8', '4.0000000000000000']])
-    expect(db.dialect.ops.fromDb('integer', '8')).toBe(8)
-    expect(db.dialect.ops.fromDb('float', '4.0000000000000000')).toBe(4)
+    expect(fromDbValue(db.dialect.ops, 'integer', '8')).toBe(8)
+    expect(fromDbValue(db.dialect.ops, 'float', '4.0000000000000000')).toBe(4)
   })
 
   it('uses F arithmetic in updates and filters', async () => {

@@ -171,10 +171,6 @@ export const postgresOperations: Operations = {
         return v
     }
   },
-  fromDb(type, v, field) {
-    if (v === null || v === undefined) return null
-    return postgresOperations.converter!(type, field)?.(v) ?? v
-  },
   converter(type, field) {
     const t = type as FieldType | OutputType
     if (t === 'bigInteger') return (v) => (v === null ? null : typeof v === 'bigint' ? v : BigInt(v as string | number))

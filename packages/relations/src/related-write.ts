@@ -14,6 +14,7 @@ import {
   exclude,
   FieldError,
   filter,
+  fromDbValue,
   inTransaction,
   type Row,
   unwrap,
@@ -76,7 +77,7 @@ const paired = async (db: Db, rel: M2m, fixedCol: string, fixed: unknown, varyin
     if (part) q = q.where(sql.ref(varyingCol), 'in', part.map((v) => sql.val(toDb(db, rel.otherKey, v))))
     const res = await run(db, q, true)
     for (const r of res.rows) {
-      const v = db.dialect.ops.fromDb(keyType(rel.otherKey) as never, r[0])
+      const v = fromDbValue(db.dialect.ops, keyType(rel.otherKey) as never, r[0])
       found.set(same(v), v)
     }
   }

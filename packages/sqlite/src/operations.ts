@@ -1,6 +1,6 @@
 // SQLite's vendor operations: date parts via strftime, booleans as 0/1, datetimes as UTC text,
 // decimals as numbers (exact to SQLite's limits, as Django), regex through a registered function.
-import { type FieldType, type Operations, type OutputType, type Sql } from '@fjord/core'
+import { type FieldType, integerBooleanToDb, type Operations, type OutputType, type Sql } from '@fjord/core'
 import { sql } from 'kysely'
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0')
@@ -132,31 +132,12 @@ export const sqliteOperations: Operations = {
         return sql`CAST(${lhs} AS TEXT)`
     }
   },
-  toDb(type, v) {
-    if (v === null || v === undefined) return null
-    switch (type) {
-      case 'boolean':
-        return v ? 1 : 0
-      case 'dateTime':
-        return v instanceof Date ? formatDateTime(v) : v
-      case 'decimal':
-        return typeof v === 'string' ? Number(v) : v
-      case 'json':
-        return JSON.stringify(v)
-      case 'duration':
-        return Math.round((v as number) * 1000)
-      case 'binary':
-        return v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v
-      default:
-        if (typeof v === 'boolean') return v ? 1 : 0
-        if (v instanceof Date) return formatDateTime(v)
-        return v
-    }
-  },
-  fromDb(type, v, field) {
-    if (v === null || v === undefined) return null
-    return sqliteOperations.converter!(type, field)?.(v) ?? v
-  },
+  toDb: integerBooleanToDb({
+    dateTime: formatDateTime,
+    // Bound as numbers: SQLite keeps decimals as REAL (exact to about 15 digits, as Django's).
+    decimal: (v) => (typeof v === 'string' ? Number(v) : v),
+    binary: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)),
+  }),
   converter(type, field) {
     const t = type as FieldType | OutputType
     if (t === 'boolean') return (v) => (v === null ? null : v === 1 || v === 1n || v === true)

@@ -28,7 +28,8 @@ const converters = (dialect: Dialect, readers: readonly Reader[]) =>
   readers.map((r) => {
     const ops = dialect.ops
     if (ops.converter) return ops.converter(r.type ?? 'text', r.field)
-    return (v: unknown) => (v === null ? null : ops.fromDb(r.type ?? 'text', v, r.field))
+    const fromDb = ops.fromDb
+    return fromDb ? (v: unknown) => (v === null ? null : fromDb(r.type ?? 'text', v, r.field)) : null
   })
 
 interface ObjectNode {

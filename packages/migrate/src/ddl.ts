@@ -24,6 +24,10 @@ export interface ExtraTable {
   readonly table: string
   readonly after: readonly string[]
   readonly create: (db: Db, quote: (id: string) => string) => readonly string[]
+  /** What the table stands for across states (`Model.field` for a join table), so a migration can follow it through renames. */
+  readonly key?: string
+  /** Its data columns, in the order a copy reads them (a join table's two sides). */
+  readonly columns?: readonly string[]
 }
 export const extraTableHooks: ((model: AnyModel) => readonly ExtraTable[])[] = []
 

@@ -245,13 +245,38 @@ const renameTable = async (ed: Editor, before: AnyModel, after: AnyModel): Promi
     await ed.run(`ALTER TABLE ${ed.quote(before.meta.table)} RENAME TO ${ed.quote(after.meta.table)}`)
     await runAll(ed, tableNamedParts(ed, after).adds)
   }
-  // Join tables named after the model's table follow it.
-  const was = joinTables(before)
-  const now = joinTables(after)
-  for (let i = 0; i < Math.min(was.length, now.length); i++) {
-    if (was[i]!.table !== now[i]!.table) await ed.run(`ALTER TABLE ${ed.quote(was[i]!.table)} RENAME TO ${ed.quote(now[i]!.table)}`)
+}
+
+/** Every join table of a state, by what it stands for (`Model.field`). */
+const joinTablesOf = (state: ProjectState): Map<string, ExtraTable> => {
+  const out = new Map<string, ExtraTable>()
+  for (const m of Object.values(render(state))) for (const t of joinTables(m)) out.set(t.key ?? t.table, t)
+  return out
+}
+
+/**
+ * Join tables whose name or columns follow a model or field name (a rename): made anew under the new
+ * names, the pairs copied, the old table dropped, so they match what createTables makes.
+ * `rename` maps a key of the state after to the key it had before.
+ */
+const moveJoinTables = async (ed: Editor, before: ProjectState, after: ProjectState, rename: (key: string) => string): Promise<void> => {
+  const was = joinTablesOf(before)
+  for (const [key, now] of joinTablesOf(after)) {
+    const old = was.get(rename(key))
+    if (!old || (old.table === now.table && sameColumns(old, now))) continue
+    // The pairs wait in a plain copy while the old table (and its constraint names) goes.
+    const hold = `${now.table}__pairs`
+    const cols = (t: ExtraTable) => (t.columns ?? []).map(ed.quote).join(', ')
+    const [a, b] = (old.columns ?? []).map(ed.quote)
+    await ed.run(`CREATE TABLE ${ed.quote(hold)} AS SELECT ${a} AS ${ed.quote('a')}, ${b} AS ${ed.quote('b')} FROM ${ed.quote(old.table)}`)
+    await ed.run(ed.db.dialect.schema.dropTable(old.table, ed.quote))
+    await runAll(ed, now.create(ed.db, ed.quote))
+    await ed.run(`INSERT INTO ${ed.quote(now.table)} (${cols(now)}) SELECT ${ed.quote('a')}, ${ed.quote('b')} FROM ${ed.quote(hold)}`)
+    await ed.run(ed.db.dialect.schema.dropTable(hold, ed.quote))
   }
 }
+
+const sameColumns = (a: ExtraTable, b: ExtraTable): boolean => (a.columns ?? []).join('\u0000') === (b.columns ?? []).join('\u0000')
 
 const addField = async (ed: Editor, before: AnyModel, after: AnyModel, name: string, oneOff: { value: unknown } | undefined): Promise<void> => {
   const { db, quote } = ed
@@ -319,7 +344,8 @@ const alterField = async (ed: Editor, before: AnyModel, after: AnyModel, fromNam
     if (from.concrete !== to.concrete) {
       throw new Error(`${after.name}.${toName}: a field can't change to or from a many-to-many; remove it and add a new one`)
     }
-    return renameJoinTables(ed, before, after)
+    // A many-to-many has no column: its join table is moved by the caller.
+    return
   }
   if (remakes(db)) {
     if (from.column !== to.column) {
@@ -372,15 +398,6 @@ const sameParts = (db: Db, before: AnyModel, from: BoundField, after: AnyModel, 
   return a.unique === b.unique && a.indexed === b.indexed && columnDef(db, before, same, q, true) === columnDef(db, after, to, q, true)
 }
 
-const renameJoinTables = async (ed: Editor, before: AnyModel, after: AnyModel): Promise<void> => {
-  const was = joinTables(before)
-  const now = joinTables(after)
-  for (let i = 0; i < Math.min(was.length, now.length); i++) {
-    if (was[i]!.table !== now[i]!.table) await ed.run(`ALTER TABLE ${ed.quote(was[i]!.table)} RENAME TO ${ed.quote(now[i]!.table)}`)
-  }
-  if (was.length !== now.length) await syncJoinTables(ed, before, after)
-}
-
 /** Apply the table-level constraint lists of `after` where they differ from `before` (uniqueTogether, Meta constraints). */
 const alterTableConstraints = async (ed: Editor, before: AnyModel, after: AnyModel, change: { drop: { name: string; kind: 'unique' | 'check' }[]; add: string[] }): Promise<void> => {
   const { db, quote } = ed
@@ -400,10 +417,14 @@ export const databaseForwards = async (ed: Editor, op: Operation, before: Projec
       return createModel(ed, renderModel(after, op.name))
     case 'deleteModel':
       return deleteModel(ed, renderModel(before, op.name))
-    case 'renameModel':
-      return renameTable(ed, renderModel(before, op.from), renderModel(after, op.to))
+    case 'renameModel': {
+      await renameTable(ed, renderModel(before, op.from), renderModel(after, op.to))
+      const prefix = `${op.to}.`
+      return moveJoinTables(ed, before, after, (key) => (key.startsWith(prefix) ? `${op.from}.${key.slice(prefix.length)}` : key))
+    }
     case 'alterModelTable':
-      return renameTable(ed, renderModel(before, op.model), renderModel(after, op.model))
+      await renameTable(ed, renderModel(before, op.model), renderModel(after, op.model))
+      return moveJoinTables(ed, before, after, (key) => key)
     case 'alterModelOptions':
       return
     case 'addField':
@@ -411,9 +432,11 @@ export const databaseForwards = async (ed: Editor, op: Operation, before: Projec
     case 'removeField':
       return removeField(ed, renderModel(before, op.model), renderModel(after, op.model), op.name)
     case 'alterField':
-      return alterField(ed, renderModel(before, op.model), renderModel(after, op.model), op.name, op.name, 'oneOffDefault' in op ? { value: op.oneOffDefault } : undefined)
+      await alterField(ed, renderModel(before, op.model), renderModel(after, op.model), op.name, op.name, 'oneOffDefault' in op ? { value: op.oneOffDefault } : undefined)
+      return moveJoinTables(ed, before, after, (key) => key)
     case 'renameField':
-      return alterField(ed, renderModel(before, op.model), renderModel(after, op.model), op.from, op.to, undefined)
+      await alterField(ed, renderModel(before, op.model), renderModel(after, op.model), op.from, op.to, undefined)
+      return moveJoinTables(ed, before, after, (key) => (key === `${op.model}.${op.to}` ? `${op.model}.${op.from}` : key))
     case 'addIndex': {
       const m = renderModel(after, op.model)
       const idx = m.meta.indexes.find((i) => indexKey(i) === indexKey(op.index))!

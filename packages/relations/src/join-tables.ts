@@ -59,6 +59,8 @@ extraTableHooks.push((model): readonly ExtraTable[] =>
     table: jt.table,
     after: [jt.source.meta.table, jt.target.meta.table],
     create: (db, quote) => joinTableStatements(db, jt, quote),
+    key: `${model.name}.${jt.field.name}`,
+    columns: [jt.sourceColumn, jt.targetColumn],
   })),
 )
 

@@ -20,7 +20,7 @@ import {
   sqlMigrate,
   stateFromModels,
 } from '@fjord/migrate'
-import { foreignKey, manyToMany } from '@fjord/relations'
+import { addRelated, foreignKey, manyToMany } from '@fjord/relations'
 import { expect, it } from 'vitest'
 import { describeEachBackend } from '../helpers.js'
 import { comparable, introspect } from '../introspect.js'
@@ -160,13 +160,13 @@ describeEachBackend('Migrations: generate, apply, reverse', [], (ctx) => {
 
   it('renames a model and a table, keeping rows and the foreign keys that point at it', async () => {
     const a = schema({
-      Writer: model({ name: f.char({ maxLength: 30 }) }),
-      Essay: model({ writer: foreignKey('Writer', { onDelete: 'CASCADE' }), tags: manyToMany('Label') }),
+      Writer: model({ name: f.char({ maxLength: 30 }), fans: manyToMany('Label', { relatedName: 'idols' }) }),
+      Essay: model({ writer: foreignKey('Writer', { onDelete: 'CASCADE' }), tags: manyToMany('Label'), helpers: manyToMany('Writer', { relatedName: 'helped' }) }),
       Label: model({ text: f.char({ maxLength: 10 }) }),
     })
     const b = schema({
-      Person: model({ name: f.char({ maxLength: 30 }) }),
-      Essay: model({ writer: foreignKey('Person', { onDelete: 'CASCADE' }), tags: manyToMany('Label') }),
+      Person: model({ name: f.char({ maxLength: 30 }), fans: manyToMany('Label', { relatedName: 'idols' }) }),
+      Essay: model({ writer: foreignKey('Person', { onDelete: 'CASCADE' }), tags: manyToMany('Label'), helpers: manyToMany('Person', { relatedName: 'helped' }) }),
       Label: model({ text: f.char({ maxLength: 10 }) }),
     })
     const migrations = await chain([a, b], flagQuestioner({ renames: ['Writer=Person'] }))
@@ -174,13 +174,19 @@ describeEachBackend('Migrations: generate, apply, reverse', [], (ctx) => {
     await fresh(async (db) => {
       await db.run(migrate(migrations, { target: '0001' }))
       const w = await db.run(create(a.Writer, { name: 'Wil' }))
-      await db.run(create(a.Essay, { writer: w }))
+      const essay = await db.run(create(a.Essay, { writer: w }))
+      const label = await db.run(create(a.Label, { text: 'x' }))
+      await db.run(addRelated(a.Writer, w, 'fans', [label]))
+      await db.run(addRelated(a.Essay, essay, 'helpers', [w]))
       await db.run(migrate(migrations))
       expect(await live(db)).toEqual(await expected(b))
-      expect(await db.run(pipe(b.Essay.objects, valuesList('writer__name'), toArray))).toEqual([['Wil']])
+      // The rows, the foreign key and the pairs of both join tables came along.
+      expect(await db.run(pipe(b.Essay.objects, valuesList('writer__name', 'helpers__name'), toArray))).toEqual([['Wil', 'Wil']])
+      expect(await db.run(pipe(b.Person.objects, valuesList('fans__text'), toArray))).toEqual([['x']])
       await db.run(migrate(migrations, { target: '0001' }))
       expect(await live(db)).toEqual(await expected(a))
-      expect(await db.run(pipe(a.Essay.objects, valuesList('writer__name'), toArray))).toEqual([['Wil']])
+      expect(await db.run(pipe(a.Essay.objects, valuesList('writer__name', 'helpers__name'), toArray))).toEqual([['Wil', 'Wil']])
+      expect(await db.run(pipe(a.Writer.objects, valuesList('fans__text'), toArray))).toEqual([['x']])
     })
   })
 

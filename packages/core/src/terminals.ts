@@ -374,7 +374,9 @@ export const toSql =
   }
 
 /**
- * Rows one by one with bounded memory (a server-side cursor where the driver has one).
+ * Rows one by one with bounded memory (a server-side cursor where the driver has one). With
+ * prefetchRelated, each chunk of `chunkSize` rows gets its related rows before it is yielded, as
+ * Django's iterator(chunk_size) does.
  * @example for await (const post of stream(Post.objects, { chunkSize: 500 })(db)) { … }
  */
 export const stream =
@@ -384,10 +386,22 @@ export const stream =
       const { plan, values } = selectPlan(db, qs)
       if (plan.empty) return
       const chunkSize = options.chunkSize ?? 2000
-      const hydrateOne = (row: readonly unknown[]) => plan.hydrate([row])[0] as ResultOf<Q>
-      for await (const row of db.stream(plan.sql, bindParams(plan, values), { returnsRows: true, bigints: plan.bigints, chunkSize })) {
-        yield hydrateOne(row)
+      const rows = db.stream(plan.sql, bindParams(plan, values), { returnsRows: true, bigints: plan.bigints, chunkSize })
+      if (afterFetchHooks.length === 0 || !hasExt(qs)) {
+        for await (const row of rows) yield plan.hydrate([row])[0] as ResultOf<Q>
+        return
       }
+      let chunk: (readonly unknown[])[] = []
+      const flush = async () => {
+        const out = await afterFetch(db, qs, plan.hydrate(chunk))
+        chunk = []
+        return out as ResultOf<Q>[]
+      }
+      for await (const row of rows) {
+        chunk.push(row)
+        if (chunk.length >= chunkSize) yield* await flush()
+      }
+      if (chunk.length > 0) yield* await flush()
     },
   })
 

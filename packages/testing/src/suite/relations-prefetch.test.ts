@@ -1,7 +1,7 @@
 // prefetchRelated on every backend, after Django's tests/prefetch_related: one extra statement per
 // level whatever the number of parents, forward and reverse relations, nested levels, Prefetch with
 // custom querysets and toAttr, and the errors.
-import { bulkCreate, count, create, f, FieldError, filter, get, model, orderBy, type Row, schema, toArray, values } from '@fjord/core'
+import { bulkCreate, count, create, f, FieldError, filter, get, model, orderBy, type Row, schema, stream, toArray, values } from '@fjord/core'
 import { addRelated, foreignKey, manyToMany, oneToOne, Prefetch, prefetchRelated, selectRelated } from '@fjord/relations'
 import { pipe } from 'fp-ts/function'
 import { beforeAll, expect, expectTypeOf, it } from 'vitest'
@@ -63,6 +63,18 @@ describeEachBackend('prefetchRelated', models, (ctx) => {
     const { result: books, queries } = await captureQueries(db, () => db.run(pipe(Book.objects, prefetchRelated('firstTimeAuthors'), toArray)))
     expect(statements(queries)).toBe(2)
     expect(books.map((b) => names(b.firstTimeAuthors))).toEqual([['Charlotte', 'Anne', 'Emily'], [], [], ['Jane']])
+  })
+
+  it('stream() prefetches chunk by chunk: one extra statement per chunk and level', async () => {
+    const { db } = ctx()
+    const { result, queries } = await captureQueries(db, async () => {
+      const out: { title: string; authors: readonly { name: string }[] }[] = []
+      for await (const b of stream(pipe(Book.objects, prefetchRelated('authors')), { chunkSize: 3 })(db)) out.push(b)
+      return out
+    })
+    expect(result.map((b) => names(b.authors))).toEqual([['Charlotte', 'Anne', 'Emily'], ['Charlotte'], ['Emily'], ['Jane']])
+    // Four books in chunks of three: two prefetch statements (each through the join table).
+    expect(queries.filter((q) => q.kind === 'query' && q.sql.includes('book_authors')).length).toBe(2)
   })
 
   it('nested levels: one statement per level', async () => {

@@ -39,7 +39,16 @@ const ensureRecorder = (db: Db): Promise<void> => {
 export const appliedMigrations = (app = 'default'): Effect<string[]> =>
   effect(async (db) => {
     await ensureRecorder(db)
-    return (await db.run(toArray(pipe(FjordMigration.objects, filter({ app }))))).map((r) => r.name)
+    const read = () => toArray(pipe(FjordMigration.objects, filter({ app })))(db)()
+    let rows = await read()
+    if (rows._tag === 'Left') {
+      // The table went after this Db made it (dropped with the rest of a schema): make it again.
+      ensured.delete(db)
+      await ensureRecorder(db)
+      rows = await read()
+    }
+    if (rows._tag === 'Left') throw rows.left
+    return rows.right.map((r) => r.name)
   })
 
 const record = async (db: Db, app: string, name: string, applied: boolean): Promise<void> => {

@@ -40,15 +40,10 @@ const load = async <T>(name: string, importer: () => Promise<T>): Promise<T> => 
   }
 }
 
-/**
- * Open a Db for the target. A SQLite file is removed first, so every run starts from an empty
- * database; on a server the caller drops the demo's tables instead.
- */
-export const connect = async (t: Target): Promise<Db> => {
+/** Open a Db for the target, as it is (what `fjord migrate` uses through fjord.config.ts). */
+export const open = async (t: Target): Promise<Db> => {
   switch (t.kind) {
     case 'sqlite':
-      if (t.filename !== ':memory:')
-        for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(t.filename + suffix, { force: true })
       return sqlite({ filename: t.filename })
     case 'postgres': {
       const { postgres } = await load('@fjord/postgres', () => import('@fjord/postgres'))
@@ -59,4 +54,14 @@ export const connect = async (t: Target): Promise<Db> => {
       return mysql({ uri: t.url })
     }
   }
+}
+
+/**
+ * Open a Db for the demo. A SQLite file is removed first, so every run starts from an empty
+ * database; on a server the caller drops the demo's tables instead.
+ */
+export const connect = async (t: Target): Promise<Db> => {
+  if (t.kind === 'sqlite' && t.filename !== ':memory:')
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(t.filename + suffix, { force: true })
+  return open(t)
 }

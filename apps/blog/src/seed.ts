@@ -1,12 +1,19 @@
 // The rows the walkthrough queries: fixed dates, so the output is the same on every run.
+import { fileURLToPath } from 'node:url'
 import { bulkCreate, create, type Db, type Row } from '@fjord/core'
-import { createTables, dropTables } from '@fjord/migrate'
+import { dropTables, loadMigrations, type MigrateOptions, type MigrateResult, MigrationRecord, migrate } from '@fjord/migrate'
 import { blog, Comment, Post } from './models.js'
 
-/** Create the schema from scratch (a server keeps tables between runs, so they are dropped first). */
-export const setUp = async (db: Db): Promise<void> => {
-  await db.run(dropTables(blog))
-  await db.run(createTables(blog))
+/** The blog's migration files (apps/blog/migrations, from src/ and from dist/ alike). */
+export const MIGRATIONS = fileURLToPath(new URL('../migrations', import.meta.url))
+
+/**
+ * Build the schema from scratch with the blog's migrations. A server keeps tables between runs, so
+ * the blog's tables and the record of applied migrations (fjord_migrations) are dropped first.
+ */
+export const setUp = async (db: Db, options: MigrateOptions = {}): Promise<MigrateResult> => {
+  await db.run(dropTables([...Object.values(blog), MigrationRecord]))
+  return db.run(migrate(await loadMigrations(MIGRATIONS), options))
 }
 
 export interface Seeded {

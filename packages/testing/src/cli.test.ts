@@ -467,6 +467,10 @@ describe.concurrent('fjord makemigrations at a terminal', () => {
     const text = readFileSync(join(dir, 'migrations', file), 'utf8')
     expect(text).toContain("ops.renameField('Post', 'title', 'headline'),")
     expect(text).toContain("ops.addField('Post', 'score', f.integer(), { oneOffDefault: 7 }),")
+    // The one-off value is bound: sqlmigrate shows it beside its statement.
+    const sql = terminal([])
+    expect(await main(['sqlmigrate', '0002', '--config', 'two.config.ts'], { cwd: dir, ...sql.io })).toBe(0)
+    expect(sql.output().stdout).toMatch(/\?.*; -- params: \[7\]$/m)
     rmSync(join(dir, 'migrations', file))
   })
 

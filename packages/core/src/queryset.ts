@@ -299,13 +299,13 @@ export function valuesList(...args: readonly unknown[]) {
 /** Load only these fields (the primary key always comes too). */
 export const only =
   <const K extends string>(...fields: readonly K[]) =>
-  <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K, FieldName<M, A>, 'field'>): QuerySet<M, OnlyRow<M, A, K>, A> =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckPaths<M, A, K, 'field'>): QuerySet<M, OnlyRow<M, A, K, R>, A> =>
     cloneWith(qs, { select: freeze({ kind: 'rows', only: freeze([...fields]), defer: freeze([]) }) }) as never
 
 /** Leave these fields out of the rows. */
 export const defer =
   <const K extends string>(...fields: readonly K[]) =>
-  <M, R, A>(qs: QuerySet<M, R, A> & CheckKeys<K, FieldName<M, A>, 'field'>): QuerySet<M, DeferRow<M, A, K>, A> => {
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckPaths<M, A, K, 'field'>): QuerySet<M, DeferRow<M, A, K, R>, A> => {
     const prev = qs.select.kind === 'rows' ? qs.select : { only: null, defer: [] }
     return cloneWith(qs, {
       select: freeze({ kind: 'rows', only: prev.only, defer: freeze([...prev.defer, ...fields]) }),

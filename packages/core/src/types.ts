@@ -241,11 +241,33 @@ export type ValuesRow<M, A, K extends readonly string[]> = K extends readonly []
 /** The tuple `valuesList(...names)` gives. */
 export type ValuesTuple<M, A, K extends readonly string[]> = { readonly [I in keyof K]: ValueOfName<M, A, K[I]> }
 
-/** A row with some fields left out (`defer`) or kept (`only`); the primary key always stays. */
-export type OnlyRow<M, A, K extends string> = Simplify<
-  Pick<Row<M>, (K | AttNames<M, K> | PkAttName<M>) & keyof Row<M>> & A
+/**
+ * A row with some fields left out (`defer`) or kept (`only`); the primary key always stays. `R` is the
+ * row before: what it holds beyond the model's fields (selectRelated's related rows) stays, narrowed
+ * by the `relation__field` names.
+ */
+export type OnlyRow<M, A, K extends string, R = Row<M>> = Simplify<
+  Pick<Row<M>, (Head<K> | AttNames<M, Head<K>> | PkAttName<M>) & keyof Row<M>> & A & NarrowRelated<Omit<R, keyof Row<M>>, K, 'only'>
 >
-export type DeferRow<M, A, K extends string> = Simplify<Omit<Row<M>, Exclude<K | AttNames<M, K>, PkAttName<M>>> & A>
+export type DeferRow<M, A, K extends string, R = Row<M>> = Simplify<
+  Omit<Row<M>, Exclude<K | AttNames<M, K>, PkAttName<M>>> & A & NarrowRelated<Omit<R, keyof Row<M>>, K, 'defer'>
+>
+/** `author__name` → `author`. */
+type Head<K> = K extends `${infer H}__${string}` ? H : K
+/** The names below relation `P` (`author__name` → `name` for `author`). */
+type Sub<K, P extends string> = K extends `${P}__${infer Rest}` ? Rest : never
+/** The keys of T that names reach below (related rows to narrow in turn). */
+type Deep<T, K> = { [P in keyof T]: P extends string ? ([Sub<K, P>] extends [never] ? never : P) : never }[keyof T]
+type Narrow<T, K, How> = T extends null
+  ? null
+  : Simplify<
+      (How extends 'only'
+        ? Pick<T, Exclude<(Head<K> | `${Head<K> & string}Id` | 'id') & keyof T, Deep<T, K>>>
+        : Omit<T, (K | `${K & string}Id` | Deep<T, K>) & keyof T>) & { readonly [P in Deep<T, K> & keyof T]: Narrow<T[P], Sub<K, P & string>, How> }
+    >
+type NarrowRelated<E, K, How extends 'only' | 'defer'> = {
+  readonly [P in keyof E]: P extends string ? ([Sub<K, P>] extends [never] ? E[P] : Narrow<E[P], Sub<K, P>, How>) : E[P]
+}
 type AttNames<M, K> = K extends ConcreteNames<M> ? AttName<K, FieldsOf<M>[K]> : never
 type PkAttName<M> = AttName<PkName<M>, FieldsOf<M>[PkName<M>]>
 

@@ -4,6 +4,7 @@
 import {
   type AnyModel,
   type AnyQuerySet,
+  type BoundField,
   cloneWith,
   type Compiled,
   columnOf,
@@ -98,6 +99,27 @@ const expand = (paths: readonly string[]): string[] => {
   return out
 }
 
+/**
+ * Which fields of the level at `path` only()/defer() keep: with only(), those it names below the path
+ * (all of them when it names none there but names a deeper level); with defer(), all but those it names.
+ */
+const restriction = (qs: AnyQuerySet, path: string): ((bf: BoundField) => boolean) => {
+  if (qs.select.kind !== 'rows') return () => true
+  const { only, defer } = qs.select
+  const prefix = `${path}__`
+  const here = (names: readonly string[]) => names.filter((n) => n.startsWith(prefix) && !n.slice(prefix.length).includes('__')).map((n) => n.slice(prefix.length))
+  const deferred = new Set(here(defer))
+  const under = only?.filter((n) => n.startsWith(prefix)) ?? []
+  if ((only && under.length === 0 && !only.includes(path)) || defer.includes(path)) {
+    throw new FieldError(`Field ${qs.model.name}.${path.split('__')[0]} cannot be both deferred and traversed using selectRelated at the same time.`, { model: qs.model.name, part: path })
+  }
+  const named = new Set(here(under))
+  // A relation a deeper level goes through stays, so its join has a key.
+  const through = new Set(under.map((n) => n.slice(prefix.length).split('__')[0]!))
+  const keep = (bf: BoundField, set: ReadonlySet<string>) => set.has(bf.name) || set.has(bf.attname)
+  return (bf) => !keep(bf, deferred) && (under.length === 0 || keep(bf, named) || through.has(bf.name))
+}
+
 interface Level {
   readonly model: AnyModel
   readonly alias: string
@@ -118,8 +140,9 @@ const prepare = (qs: AnyQuerySet, scope: Scope, addColumns: (cols: readonly Comp
     const alias = scope.join(path, parent.alias, step, parent.nullable)
     const level: Level = { model: step.target, alias, nullable: parent.nullable || step.nullable, rowPath: [...parent.rowPath, key] }
     levels.set(path, level)
-    // The primary key first: a NULL there means no related row.
-    const fields = [step.target.meta.pk, ...step.target.meta.concreteFields.filter((f) => !f.primaryKey)]
+    // The primary key first: a NULL there means no related row. only()/defer() of `path__field` narrow the rest.
+    const pick = restriction(qs, path)
+    const fields = [step.target.meta.pk, ...step.target.meta.concreteFields.filter((f) => !f.primaryKey && pick(f))]
     const cols = fields.map((f) => columnOf(alias, f))
     addColumns(
       cols,

@@ -178,8 +178,15 @@ const selection = (qs: AnyQuerySet, scope: Scope, purpose: Purpose): { cols: Com
     readers.push({ key, type: c.type, field: c.field })
   }
   const allFields = (only: readonly string[] | null, deferred: readonly string[]) => {
-    const onlySet = only ? new Set(only.map((n) => (n === 'pk' ? meta.pk.name : n))) : null
-    const deferSet = new Set(deferred.map((n) => (n === 'pk' ? meta.pk.name : n)))
+    // `author__name` keeps the `author` key on this model; the related columns are selectRelated's.
+    const own = (names: readonly string[]) => names.filter((n) => !n.includes('__')).map((n) => (n === 'pk' ? meta.pk.name : n))
+    for (const n of [...(only ?? []), ...deferred]) {
+      const [head] = n.split('__')
+      const bf = n.includes('__') ? meta.fieldMap.get(head!) : undefined
+      if (n.includes('__') && !bf?.field.relation) throw new FieldError(`${meta.name} has no relation named '${head}' (in only()/defer() '${n}').`, { model: meta.name, part: head })
+    }
+    const onlySet = only ? new Set([...own(only), ...only.filter((n) => n.includes('__')).map((n) => n.split('__')[0]!)]) : null
+    const deferSet = new Set(own(deferred))
     for (const bf of meta.concreteFields) {
       const named = (s: Set<string>) => s.has(bf.name) || s.has(bf.attname)
       if (!bf.primaryKey && ((onlySet && !named(onlySet)) || named(deferSet))) continue

@@ -1,6 +1,6 @@
 // selectRelated on every backend, after Django's tests/select_related (the taxonomy) and
 // tests/null_fk: one statement, nested rows, LEFT JOIN for nullable relations (and below them).
-import { count, create, type Db, f, FieldError, filter, get, model, orderBy, type Row, schema, slice, toArray, toSql, values } from '@fjord/core'
+import { count, create, type Db, defer, f, FieldError, filter, get, model, only, orderBy, type Row, schema, slice, toArray, toSql, values } from '@fjord/core'
 import { foreignKey, selectRelated } from '@fjord/relations'
 import { pipe } from 'fp-ts/function'
 import { beforeAll, expect, expectTypeOf, it } from 'vitest'
@@ -121,6 +121,24 @@ describeEachBackend('selectRelated', models, (ctx) => {
     pipe(Species.objects, selectRelated('name'))
     // @ts-expect-error not a single-valued relation
     pipe(Genus.objects, selectRelated('speciesSet'))
+  })
+
+  it('only() and defer() narrow the related rows too (Django\'s select_related with only/defer)', async () => {
+    const { db } = ctx()
+    const q = pipe(Species.objects, selectRelated('genus__family'), only('name', 'genus__name', 'genus__family__name'), filter({ name: 'sapiens' }))
+    const { result, queries } = await captureQueries(db, () => db.run(toArray(q)))
+    expect(statements(queries)).toBe(1)
+    expect(result).toEqual([{ id: expect.any(Number), name: 'sapiens', genusId: expect.any(Number), genus: { id: expect.any(Number), name: 'Homo', familyId: expect.any(Number), family: { id: expect.any(Number), name: 'Hominidae' } } }])
+    expectTypeOf(result[0].genus.family).toEqualTypeOf<{ readonly id: number; readonly name: string }>()
+    const d = await db.run(pipe(Species.objects, selectRelated('genus'), defer('genus__name'), filter({ name: 'sapiens' }), toArray))
+    expect(Object.keys(d[0].genus).sort()).toEqual(['familyId', 'id'])
+    expect(d[0].name).toBe('sapiens')
+    expectTypeOf(d[0].genus).toEqualTypeOf<{ readonly id: number; readonly familyId: number }>()
+    // A relation left out by only() (or deferred) can't be followed by selectRelated.
+    await expect(db.run(pipe(Species.objects, selectRelated('genus'), only('name'), toArray))).rejects.toThrow(/cannot be both deferred and traversed/)
+    await expect(db.run(pipe(Species.objects, selectRelated('genus'), defer('genus'), toArray))).rejects.toBeInstanceOf(FieldError)
+    // @ts-expect-error not a field or a path of Species
+    pipe(Species.objects, only('genus__nmae'))
   })
 
   it('nullable relations: LEFT JOIN (and below), null where missing', async () => {

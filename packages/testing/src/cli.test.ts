@@ -158,7 +158,8 @@ const migrationFiles = (dir: string): string[] => (existsSync(join(dir, 'migrati
 const step = it.sequential
 
 for (const backend of allBackends().filter((b) => b.name !== 'oracle')) {
-  describe.concurrent(`fjord command [${backend.name}]`, () => {
+  // A step runs several processes, side by side with the other suites: more time than one query takes.
+  describe.concurrent(`fjord command [${backend.name}]`, { timeout: 120_000 }, () => {
     let dir = ''
     let target: Target | undefined
     let skipReason: string | undefined

@@ -219,13 +219,14 @@ const merge = async (ctx: Context, config: LoadedConfig, migrations: Migration[]
     return EXIT.ok
   }
   const leaves = [...graph.leaves].sort()
-  const lines = leaves.map((l) => new Set(ancestors(graph, l)))
-  const common = new Set([...lines[0]!].filter((n) => lines.every((s) => s.has(n))))
+  // What each branch holds: its migrations that are not ancestors of every leaf.
+  const lines = leaves.map((l) => ancestors(graph, l))
+  const common = new Set(lines[0]!.filter((n) => lines.every((line) => line.includes(n))))
   ctx.out(`Merging ${config.app}`)
   leaves.forEach((leaf, i) => {
     ctx.out(`  Branch ${leaf}`)
-    for (const n of ancestors(graph, leaf)) {
-      if (common.has(n) || !lines[i]!.has(n)) continue
+    for (const n of lines[i]!) {
+      if (common.has(n)) continue
       for (const op of graph.nodes.get(n)!.operations) ctx.out(`    - ${describe(op)}`)
     }
   })

@@ -108,9 +108,27 @@ const groupsByRow = (qs: AnyQuerySet): boolean => {
   return (sel.kind === 'values' || sel.kind === 'valuesList') && (sel.fields.length === 0 || sel.groupByRows === true)
 }
 
+/**
+ * Grouped by values(), an aggregate is made of the per-row values of its own subquery: the number of
+ * related rows is the sum of each row's count, and so on. Only these aggregates decompose that way.
+ */
+const REGROUP: Readonly<Record<string, string>> = { Count: 'Sum', Sum: 'Sum', Min: 'Min', Max: 'Max' }
+
+const regrouped = (node: FuncNode, perRow: AnyExpression): AnyExpression =>
+  new Expression({
+    kind: 'Func',
+    fn: REGROUP[node.fn]!,
+    args: [perRow],
+    aggregate: true,
+    ...(node.output ? { output: node.output } : {}),
+    // A group's count is 0, never NULL; the other aggregates keep their own default.
+    ...(node.fn === 'Count' ? { default: new Expression({ kind: 'Value', value: 0 }) } : node.default ? { default: node.default } : {}),
+  })
+
 /** The QuerySet with aggregates over different multi-valued relations moved into subqueries, or itself. */
 export const isolateMultiValued = (qs: AnyQuerySet): AnyQuerySet => {
-  if (qs.annotations.length === 0 || !groupsByRow(qs)) return qs
+  if (qs.annotations.length === 0) return qs
+  const byRow = groupsByRow(qs)
   const byName = new Map(qs.annotations.map((a) => [a.name, a] as const))
   const chainOf = new Map<FuncNode, string>()
   const distinct = new Set<string>()
@@ -129,15 +147,31 @@ export const isolateMultiValued = (qs: AnyQuerySet): AnyQuerySet => {
     }
   }
   if (distinct.size < 2) return qs
+  // Grouped by values(), each aggregate must decompose into per-row values; else Django's joins stay.
+  if (!byRow) {
+    if ([...chainOf.keys()].some((n) => !REGROUP[n.fn] || n.distinct)) return qs
+    // values() across a multi-valued relation makes a row per related row: each would count its owner's relations again.
+    const sel = qs.select as { readonly fields: readonly string[] }
+    if (chainsOf(qs.model, pathsExpr(sel.fields), byName).size > 0) return qs
+  }
   const annotations = qs.annotations.map((a): Annotation => {
     if (!containsAggregate(a.expr)) return a
-    return { ...a, expr: replaceAggregates(a.expr, (node) => (chainOf.has(node) ? isolated(qs, a, node, chainOf.get(node)!, byName) : undefined)) }
+    return {
+      ...a,
+      expr: replaceAggregates(a.expr, (node) => {
+        if (!chainOf.has(node)) return undefined
+        const query = isolatedQuery(qs, a, node, chainOf.get(node)!, byName)
+        // Per row, the subquery stands for the aggregate; grouped by values, it is a plain value summed up.
+        if (byRow) return new Expression({ kind: 'Ext', ext: ISOLATED, data: { query } satisfies IsolatedData, output: node.output })
+        return regrouped(node, new Expression({ kind: 'Subquery', query, ...(node.output ? { output: node.output } : {}) }))
+      }),
+    }
   })
   return cloneWith(qs, { annotations: Object.freeze(annotations) })
 }
 
-/** `(SELECT aggregate FROM model U WHERE U.pk = outer.pk)`, with the annotations it reads. */
-const isolated = (qs: AnyQuerySet, owner: Annotation, node: FuncNode, chain: string, byName: ReadonlyMap<string, Annotation>): AnyExpression => {
+/** `SELECT aggregate FROM model U WHERE U.pk = outer.pk`, with the annotations it reads. */
+const isolatedQuery = (qs: AnyQuerySet, owner: Annotation, node: FuncNode, chain: string, byName: ReadonlyMap<string, Annotation>): AnyQuerySet => {
   const needed = new Set<string>()
   const collect = (e: AnyExpression) => {
     for (const path of pathsOf(e)) {
@@ -160,13 +194,12 @@ const isolated = (qs: AnyQuerySet, owner: Annotation, node: FuncNode, chain: str
   })
   const name = 'isolated_value'
   const pkIsOuter: WhereNode = Object.freeze({ kind: 'lookup', key: 'pk', value: OuterRef('pk') })
-  const query = cloneWith(qs.model.objects as AnyQuerySet, {
+  return cloneWith(qs.model.objects as AnyQuerySet, {
     where: Object.freeze([Object.freeze({ kind: 'group', connector: 'AND', negated: false, children: Object.freeze([pkIsOuter]) }), ...sameChain]),
     annotations: Object.freeze([...refs, { name, expr: new Expression(node), select: true, after: 1 + sameChain.length }]),
     select: Object.freeze({ kind: 'values', fields: Object.freeze([name]) }),
     order: Object.freeze([]),
   })
-  return new Expression({ kind: 'Ext', ext: ISOLATED, data: { query } satisfies IsolatedData, output: node.output })
 }
 
 /** A copy of `e` with each aggregate node replaced where `f` gives a replacement. */

@@ -262,10 +262,13 @@ export const values =
 
 /**
  * values() after an aggregate annotation keeps the aggregates per row, as Django: only values()
- * before annotate() groups by the values.
+ * before annotate() groups by the values (and a later values() or valuesList() keeps that grouping).
  */
-const rowGrouping = (qs: AnyQuerySet): { readonly groupByRows?: true } =>
-  qs.annotations.some((a) => containsAggregate(a.expr)) ? { groupByRows: true } : {}
+const rowGrouping = (qs: AnyQuerySet): { readonly groupByRows?: true } => {
+  const sel = qs.select
+  if ((sel.kind === 'values' || sel.kind === 'valuesList') && sel.fields.length > 0) return sel.groupByRows ? { groupByRows: true } : {}
+  return qs.annotations.some((a) => containsAggregate(a.expr)) ? { groupByRows: true } : {}
+}
 
 type ValuesListResult<M, A, K extends readonly string[], O> = O extends { flat: true }
   ? ValuesTuple<M, A, K>[0]

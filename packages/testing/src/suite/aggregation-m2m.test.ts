@@ -145,6 +145,27 @@ describeEachBackend('aggregation: many-to-many', aggregationModels, (ctx) => {
       [1, 2, 46, 2078],
       [1, 1, 57, 1132],
     ])
+    // Grouped by values(), the groups add up their rows' own counts and sums (ages 29: two authors).
+    const byAge = await run(
+      pipe(
+        Author.objects,
+        values('age'),
+        annotate({ friendCount: Count('friends'), bookCount: Count('book'), friendAges: Sum('friends__age'), pagesWritten: Sum('book__pages') }),
+        orderBy('age'),
+        valuesList('age', 'friendCount', 'bookCount', 'friendAges', 'pagesWritten'),
+        toArray,
+      ),
+    )
+    expect(byAge).toEqual([
+      [25, 3, 1, 101, 350],
+      [29, 3, 2, 96, 650],
+      [34, 2, 1, 64, 447],
+      [35, 2, 1, 59, 447],
+      [37, 2, 1, 54, 350],
+      [45, 0, 1, null, 528],
+      [46, 1, 1, 57, 1132],
+      [57, 1, 2, 46, 2078],
+    ])
     const stores = pipe(Store.objects, annotate({ bookCount: Count('books'), authorCount: Count('books__authors'), oldest: Max('books__authors__age') }), orderBy('pk'))
     // books and books__authors are different chains: books is not multiplied by the authors.
     expect(await run(pipe(stores, valuesList('bookCount', 'authorCount', 'oldest'), toArray))).toEqual([

@@ -3,8 +3,9 @@
 // showmigrations, graph, two heads and their merge, a failing migration. The folder lives under
 // packages/testing/.tmp, so the config's `@fjord/*` imports resolve through the workspace.
 //
-// The processes run the bin with the `@fjord/source` condition (the packages' TypeScript sources, so no
-// build is needed and nothing is stale); one test runs the built bin as a user gets it.
+// In CI, where everything is built before the tests run, the processes run the bin as it is installed
+// (dist). Elsewhere they run it with the `@fjord/source` condition, on the packages' TypeScript sources,
+// so no build is needed and nothing is stale; one test runs the built bin there too, when there is one.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -36,10 +37,12 @@ interface Run {
   readonly stderr: string
 }
 
+const BUILT_IN_CI = Boolean(process.env.CI)
+
 /** Run the command in `cwd`; `built` runs the bin on the packages' dist, as installed. */
 const fjord = (cwd: string, args: readonly string[], options: { built?: boolean } = {}): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const node = options.built ? [BIN] : ['--conditions=@fjord/source', BIN]
+    const node = (options.built ?? BUILT_IN_CI) ? [BIN] : ['--conditions=@fjord/source', BIN]
     const child = spawn(process.execPath, [...node, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } })
     let stdout = ''
     let stderr = ''

@@ -64,6 +64,8 @@ export interface Features {
   readonly supportsExcept: boolean
   /** EXPLAIN output is available. */
   readonly supportsExplain: boolean
+  /** A condition (EXISTS, a comparison) can be a selected column (Oracle before 23ai: no, CASE stands in). */
+  readonly supportsBooleanExprInSelectClause: boolean
 }
 
 export const defaultFeatures: Features = {
@@ -97,6 +99,7 @@ export const defaultFeatures: Features = {
   supportsIntersect: true,
   supportsExcept: true,
   supportsExplain: true,
+  supportsBooleanExprInSelectClause: true,
 }
 
 /** Compiles one lookup: `lhs` and `rhs` are SQL fragments; `field` is the left side's field, if any. */

@@ -36,6 +36,8 @@ export const oracleFeatures: Features = {
   supportsExcept: true,
   // EXPLAIN PLAN FOR … then a read of PLAN_TABLE: two statements, not one.
   supportsExplain: false,
+  // No boolean in a select list before 23ai: a selected condition is CASE WHEN … THEN 1 ELSE 0 END.
+  supportsBooleanExprInSelectClause: false,
 }
 
 // Oracle knows only READ COMMITTED and SERIALIZABLE; weaker requests get the next stronger level.

@@ -109,6 +109,11 @@ describe('filter, exclude, Q, or, not', () => {
     expect(compiled(pipe(Writer.objects, annotate({ latest }))).sql).toBe(
       'select "writer"."id", "writer"."name", (select "U1"."headline" from "entry" "U1" where "U1"."writer_id" = "writer"."id" order by "U1"."pub_date" DESC offset 0 rows fetch next 1 rows only) as "latest" from "writer"',
     )
+    // No boolean in a select list: a selected EXISTS is CASE WHEN … THEN 1 ELSE 0 END; in WHERE it stays a condition.
+    const wrote = Exists(pipe(Entry.objects, filter({ writer: OuterRef('pk') })))
+    expect(compiled(pipe(Writer.objects, annotate({ wrote }), filter({ wrote: true }))).sql).toBe(
+      'select "writer"."id", "writer"."name", CASE WHEN EXISTS (select 1 from "entry" "U1" where "U1"."writer_id" = "writer"."id" offset 0 rows fetch next 1 rows only) THEN 1 ELSE 0 END as "wrote" from "writer" where EXISTS (select 1 from "entry" "U1" where "U1"."writer_id" = "writer"."id" offset 0 rows fetch next 1 rows only)',
+    )
   })
 })
 

@@ -30,6 +30,8 @@ export interface Compiled {
   readonly window?: boolean
   /** Always true / always false (e.g. `in: []`), so the statement can be skipped. */
   readonly constant?: boolean
+  /** A condition (EXISTS, a Q as an expression): where a backend can't select one, it is selected as CASE WHEN … THEN 1 ELSE 0. */
+  readonly condition?: boolean
 }
 
 let modelIds = new WeakMap<AnyModel, number>()

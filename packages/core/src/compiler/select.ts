@@ -403,10 +403,12 @@ export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | n
     }
     const annotationNames = new Map<Compiled, string>()
     for (const [name, c] of scope.annotations) annotationNames.set(c, name)
+    // A backend without booleans in the select list gets a selected condition as 1/0.
+    const asValue = (c: Compiled) => (c.condition && !ctx.dialect.features.supportsBooleanExprInSelectClause ? sql`CASE WHEN ${c.frag()} THEN 1 ELSE 0 END` : c.frag())
     q = q.select(
       cols.map((c) => {
         const name = annotationNames.get(c)
-        return (name ? c.frag().as(name) : c.frag()) as never
+        return (name ? asValue(c).as(name) : asValue(c)) as never
       }),
     )
     if (distinct === true) q = q.distinct()

@@ -350,6 +350,12 @@ const applyLookup = (scope: Scope, def: LookupDef, lhs: Compiled, given: unknown
     ctx.k('N')
     return { ...base, frag: () => sql`${lhs.frag()} IS NULL` }
   }
+  // A condition compared with true or false is the condition itself, or its negation (Django's Exact:
+  // `WHERE EXISTS (…)`, not `EXISTS (…) = true`, which Oracle can't write).
+  if (lhs.condition && def.name === 'exact' && typeof value === 'boolean') {
+    ctx.k(value ? 'C' : 'c')
+    return { ...base, frag: value ? lhs.frag : () => sql`NOT (${lhs.frag()})` }
+  }
   const compileSql = lookupSql(scope, def)
   let rhs: Frag
   // The whole condition, when the lookup had to build it itself (an IN list split into chunks).
@@ -623,11 +629,11 @@ export const compileExpr = (scope: Scope, expr: AnyExpression): Compiled => {
       ctx.k('X(')
       const sub = subqueryHook.compile(n.query, scope, 'exists')
       ctx.k(')')
-      return { frag: () => sql`EXISTS ${sub.frag()}`, type: 'boolean', aggregate: false }
+      return { frag: () => sql`EXISTS ${sub.frag()}`, type: 'boolean', aggregate: false, condition: true }
     }
     case 'Condition': {
       const c = compileWhere(scope, n.cond)
-      return { ...c, type: 'boolean' }
+      return { ...c, type: 'boolean', condition: true }
     }
     case 'Case': {
       ctx.k('CASE(')

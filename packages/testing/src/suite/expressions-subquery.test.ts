@@ -104,6 +104,15 @@ describeEachBackend('expressions: Subquery, OuterRef, Exists', models, (ctx) => 
       'Example Inc.',
       'Foobar Ltd.',
     ])
+    // Exists as an annotation: a boolean on the rows; compared with true or false it is the condition itself.
+    const annotated = pipe(Company.objects, annotate({ richer: Exists(richerCeos) }), orderBy('name'))
+    expect(await run(pipe(annotated, valuesList('name', 'richer'), toArray))).toEqual([
+      ['Example Inc.', true],
+      ['Foobar Ltd.', true],
+      ['Test GmbH', false],
+    ])
+    expect(await run(pipe(annotated, filter({ richer: false }), valuesList('name', { flat: true }), toArray))).toEqual(['Test GmbH'])
+    expect(await run(pipe(annotated, filter({ richer: true }), valuesList('name', { flat: true }), toArray))).toEqual(['Example Inc.', 'Foobar Ltd.'])
   })
 
   it('in with a correlated subquery, and ordering by a Subquery', async () => {

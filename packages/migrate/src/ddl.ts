@@ -171,10 +171,14 @@ export const uniqueLine = (db: Db, table: string, column: string, quote: (s: str
 export const columnIndexStatement = (db: Db, table: string, column: string, quote = quoter(db)): string =>
   `CREATE INDEX ${quote(indexName(db, table, column))} ON ${quote(table)} (${quote(column)})`
 
+/** The generated name of a unique-together group's constraint. */
+export const uniqueTogetherName = (db: Db, model: AnyModel, group: readonly string[]): string =>
+  constraintName(db, model.meta.table, group.map((n) => model.meta.fieldMap.get(n)!.column), 'uniq')
+
 /** A unique-together group as a line of CREATE TABLE (or of ALTER TABLE … ADD). */
 export const uniqueTogetherLine = (db: Db, model: AnyModel, group: readonly string[], quote: (s: string) => string): string => {
   const cols = group.map((n) => model.meta.fieldMap.get(n)!.column)
-  return `CONSTRAINT ${quote(constraintName(db, model.meta.table, cols, 'uniq'))} UNIQUE (${cols.map(quote).join(', ')})`
+  return `CONSTRAINT ${quote(uniqueTogetherName(db, model, group))} UNIQUE (${cols.map(quote).join(', ')})`
 }
 
 /** A Meta index's name: its own, or one generated from its fields. */

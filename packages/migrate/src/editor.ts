@@ -27,6 +27,7 @@ import {
   uniqueLine,
   uniqueName,
   uniqueTogetherLine,
+  uniqueTogetherName,
 } from './ddl.js'
 import { indexKey, type Operation } from './operations.js'
 import { type ProjectState, render, renderModel } from './state.js'
@@ -214,10 +215,8 @@ const tableNamedParts = (ed: Editor, m: AnyModel) => {
       }
     }
     for (const group of m.meta.uniqueTogether) {
-      const line = uniqueTogetherLine(db, m, group, quote)
-      const name = /^CONSTRAINT (\S+) /.exec(line)?.[1] ?? ''
-      drops.push(dropConstraintSql(db, table, unquote(name), 'unique', quote))
-      adds.push(`ALTER TABLE ${quote(table)} ADD ${line}`)
+      drops.push(dropConstraintSql(db, table, uniqueTogetherName(db, m, group), 'unique', quote))
+      adds.push(`ALTER TABLE ${quote(table)} ADD ${uniqueTogetherLine(db, m, group, quote)}`)
     }
   }
   for (const bf of m.meta.concreteFields) {
@@ -234,9 +233,6 @@ const tableNamedParts = (ed: Editor, m: AnyModel) => {
   }
   return { drops: [...fkDrops, ...drops], adds: [...adds, ...fkAdds] }
 }
-
-// The editor builds names itself, so a quoted name is unquoted by dropping the backend's quote characters.
-const unquote = (quoted: string): string => quoted.slice(1, -1)
 
 const renameTable = async (ed: Editor, before: AnyModel, after: AnyModel): Promise<void> => {
   if (before.meta.table !== after.meta.table) {
@@ -406,9 +402,6 @@ const alterTableConstraints = async (ed: Editor, before: AnyModel, after: AnyMod
   for (const line of change.add) await ed.run(`ALTER TABLE ${quote(after.meta.table)} ADD ${line}`)
 }
 
-const groupName = (db: Db, m: AnyModel, group: readonly string[], quote: (id: string) => string): string =>
-  unquote(/^CONSTRAINT (\S+) /.exec(uniqueTogetherLine(db, m, group, quote))?.[1] ?? '')
-
 /** Send what `op` does to the database, going from the state `before` to `after`. */
 export const databaseForwards = async (ed: Editor, op: Operation, before: ProjectState, after: ProjectState): Promise<void> => {
   const { db, quote } = ed
@@ -469,7 +462,7 @@ export const databaseForwards = async (ed: Editor, op: Operation, before: Projec
       const old = new Set(was.meta.uniqueTogether.map(key))
       const next = new Set(now.meta.uniqueTogether.map(key))
       return alterTableConstraints(ed, was, now, {
-        drop: was.meta.uniqueTogether.filter((g) => !next.has(key(g))).map((g) => ({ name: groupName(db, was, g, quote), kind: 'unique' as const })),
+        drop: was.meta.uniqueTogether.filter((g) => !next.has(key(g))).map((g) => ({ name: uniqueTogetherName(db, was, g), kind: 'unique' as const })),
         add: now.meta.uniqueTogether.filter((g) => !old.has(key(g))).map((g) => uniqueTogetherLine(db, now, g, quote)),
       })
     }

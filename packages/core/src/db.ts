@@ -149,14 +149,21 @@ const toOrmError = (dialect: Dialect, e: unknown): OrmError => {
 
 const build = (dialect: Dialect, driver: Driver, shared: Shared, connection: Connection, transaction: TransactionState | null): Db => {
   const { listeners } = shared
-  const executeOn = async (sql: string, params: readonly unknown[], options: ExecOptions, kind: QueryKind): Promise<ExecResult> => {
+  const mapError = (e: unknown): never => {
+    throw toOrmError(dialect, e)
+  }
+  const executeOn = (sql: string, params: readonly unknown[], options: ExecOptions, kind: QueryKind): Promise<ExecResult> => {
     if (listeners.size === 0) {
+      // The driver's promise, errors mapped: no async frame of our own on the hot path.
       try {
-        return await connection.execute(sql, params, options)
+        return connection.execute(sql, params, options).then(undefined, mapError)
       } catch (e) {
-        throw toOrmError(dialect, e)
+        return Promise.reject(toOrmError(dialect, e))
       }
     }
+    return executeObserved(sql, params, options, kind)
+  }
+  const executeObserved = async (sql: string, params: readonly unknown[], options: ExecOptions, kind: QueryKind): Promise<ExecResult> => {
     const start = performance.now()
     try {
       const result = await connection.execute(sql, params, options)

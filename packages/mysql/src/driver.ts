@@ -1,6 +1,7 @@
 // mysql2's promise pool as a Fjord Driver: rows as arrays, every connection prepared once (UTC
 // session, strict SQL mode), server-side streaming through the text protocol's row stream.
 import { DatabaseError, type Driver, type ExecOptions, type ExecResult, type IsolationLevel, type PinnedConnection } from '@fjord/core'
+import type { PoolConnection as CoreConnection, QueryError } from 'mysql2'
 import type { FieldPacket, Pool, PoolConnection, QueryOptions, ResultSetHeader } from 'mysql2/promise'
 import { isolationSql, parseServerVersion, type ServerInfo } from './dialect.js'
 
@@ -27,18 +28,26 @@ export interface SessionOptions {
 /** How long a statement or a transaction waits for a free connection by default. */
 const DEFAULT_ACQUIRE_TIMEOUT_MS = 10_000
 
-/** What mysql2 keeps about its pool (not typed): for the message of an exhausted pool. */
+/** What mysql2 keeps about its pool (not typed): for the message of an exhausted pool, and whether one is free. */
 interface PoolState {
   readonly _allConnections?: { readonly length: number }
   readonly _freeConnections?: { readonly length: number }
-  readonly config?: { readonly connectionLimit?: number }
+  readonly _closed?: boolean
+  readonly config?: { readonly connectionLimit?: number; readonly connectionConfig?: Readonly<Record<string, unknown>> }
+  getConnection(cb: (error: NodeJS.ErrnoException | null, conn: CoreConnection) => void): void
+}
+
+/** Whether the pool's connections already read values as QUERY_OPTIONS asks (a pool made with mysqlPoolOptions). */
+const readsAsFjord = (state: PoolState | undefined): boolean => {
+  const c = state?.config?.connectionConfig
+  return !!c && Object.entries(QUERY_OPTIONS).every(([k, v]) => c[k] === v)
 }
 
 type Raw = unknown[][] | ResultSetHeader
 
-const toResult = (raw: Raw, fields: FieldPacket[] | undefined): ExecResult => {
+const toResult = (raw: Raw, fields: FieldPacket[] | undefined, options: ExecOptions | undefined): ExecResult => {
   if (Array.isArray(raw)) {
-    return { rows: raw, affected: 0, columns: fields ? fields.map((f) => f.name) : undefined }
+    return { rows: raw, affected: 0, columns: options?.columns && fields ? fields.map((f) => f.name) : undefined }
   }
   return { rows: [], affected: raw.affectedRows, insertId: raw.insertId }
 }
@@ -47,6 +56,8 @@ export class MysqlDriver implements Driver {
   private readonly prepared = new WeakSet<object>()
   private known: ServerInfo | undefined
   private probing: Promise<ServerInfo> | undefined
+  /** The pool's own options are Fjord's: statements go as (sql, values), without an options object to merge. */
+  private readonly plain: boolean
 
   constructor(
     readonly pool: Pool,
@@ -58,6 +69,7 @@ export class MysqlDriver implements Driver {
     known?: ServerInfo,
   ) {
     this.known = known
+    this.plain = readsAsFjord((pool as unknown as { pool?: PoolState }).pool)
   }
 
   /** The server's version (connecting when none is open yet). */
@@ -133,10 +145,42 @@ export class MysqlDriver implements Driver {
     return conn
   }
 
-  async execute(text: string, params: readonly unknown[]): Promise<ExecResult> {
+  execute(text: string, params: readonly unknown[], options?: ExecOptions): Promise<ExecResult> {
+    // A free connection comes at once: no wait to bound, so no timer, and callbacks rather than
+    // awaits (one promise per statement; this is the hot path).
+    const core = (this.pool as unknown as { pool?: PoolState }).pool
+    if (core && !core._closed && (core._freeConnections?.length ?? 0) > 0) {
+      return new Promise((resolve, reject) => {
+        core.getConnection((connectError, conn) => {
+          if (connectError) {
+            reject(connectError)
+            return
+          }
+          if (!this.prepared.has(conn)) {
+            // Not set up for Fjord yet (made by the pool's owner): the long way, which sets it up.
+            conn.release()
+            this.executeAwaiting(text, params, options).then(resolve, reject)
+            return
+          }
+          const done = (error: QueryError | null, raw: unknown, fields: FieldPacket[]) => {
+            conn.release()
+            if (error) reject(error)
+            else resolve(toResult(raw as Raw, fields, options))
+          }
+          if (!this.plain) conn.query({ sql: text, values: params.length ? (params as unknown[]) : undefined, ...QUERY_OPTIONS }, done)
+          else if (params.length) conn.query(text, params as unknown[], done)
+          else conn.query(text, done)
+        })
+      })
+    }
+    return this.executeAwaiting(text, params, options)
+  }
+
+  /** A statement that may wait for a connection (at most acquireTimeout), or open and set one up. */
+  private async executeAwaiting(text: string, params: readonly unknown[], options?: ExecOptions): Promise<ExecResult> {
     const conn = await this.connection()
     try {
-      return await run(conn, text, params)
+      return await run(conn, text, params, options)
     } finally {
       conn.release()
     }
@@ -159,7 +203,7 @@ export class MysqlDriver implements Driver {
     const conn = await this.connection()
     let released = false
     return {
-      execute: (text, params) => run(conn, text, params),
+      execute: (text, params, options) => run(conn, text, params, options),
       stream: (text, params, options) => ({
         async *[Symbol.asyncIterator]() {
           const rows = streamRows(conn, text, params, options.chunkSize)[Symbol.asyncIterator]()
@@ -187,10 +231,10 @@ export class MysqlDriver implements Driver {
   }
 }
 
-const run = async (conn: PoolConnection, text: string, params: readonly unknown[]): Promise<ExecResult> => {
+const run = async (conn: PoolConnection, text: string, params: readonly unknown[], options?: ExecOptions): Promise<ExecResult> => {
   const query: QueryOptions = { sql: text, values: params.length ? (params as unknown[]) : undefined, ...QUERY_OPTIONS }
   const [raw, fields] = await conn.query(query)
-  return toResult(raw as Raw, fields)
+  return toResult(raw as Raw, fields, options)
 }
 
 const streamRows = (conn: PoolConnection, text: string, params: readonly unknown[], chunkSize: number): AsyncIterable<readonly unknown[]> => {

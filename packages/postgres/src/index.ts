@@ -2,12 +2,22 @@
 import { type Db, makeDb } from '@fjord/core'
 import pg from 'pg'
 import { postgresDialectFor, type ServerInfo } from './dialect.js'
-import { PostgresDriver } from './driver.js'
+import { PostgresDriver, PreparedStatements } from './driver.js'
 
 /** pg's pool options (host, port, user, password, database, connectionString, max, ssl, …), or a pool. */
 export interface PostgresOptions extends pg.PoolConfig {
   /** A pool to use instead of making one; Fjord does not end it on close(). */
   readonly pool?: pg.Pool
+  /**
+   * Send the statements the Db runs again and again as server-side prepared statements: from a
+   * statement's `threshold`-th run (default 2) each connection parses it once, then only binds and
+   * executes it, which saves the server's parsing and planning (at most `maxPerConnection`, default
+   * 200, per connection). `true` takes the defaults. Off by default: prepared statements live in
+   * the session, so they need a real connection per client (not a transaction-pooling pgbouncer
+   * older than 1.21). A statement whose tables changed under it runs again unnamed outside a
+   * transaction; inside one its error ends the transaction, as any other.
+   */
+  readonly prepare?: boolean | { readonly threshold?: number; readonly maxPerConnection?: number }
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000
@@ -37,7 +47,7 @@ const serverInfo = (config: pg.PoolConfig): ServerInfo => {
  * @example const db = postgres({ connectionString: 'postgres://postgres@127.0.0.1:5432/blog' })
  */
 export const postgres = (options: PostgresOptions | string = {}): Db => {
-  const { pool: given, ...config } = typeof options === 'string' ? { connectionString: options } : options
+  const { pool: given, prepare, ...config } = typeof options === 'string' ? ({ connectionString: options } as PostgresOptions) : options
   let pool = given
   if (!pool) {
     pool = new pg.Pool({ ...config, connectionTimeoutMillis: config.connectionTimeoutMillis ?? DEFAULT_CONNECT_TIMEOUT_MS })
@@ -45,11 +55,13 @@ export const postgres = (options: PostgresOptions | string = {}): Db => {
     pool.on('error', () => undefined)
   }
   const info = serverInfo(given ? ((given as unknown as { options: pg.PoolConfig }).options ?? {}) : config)
-  return makeDb(postgresDialectFor(info), new PostgresDriver(pool, info, !given))
+  const tuning = prepare === true ? {} : prepare || undefined
+  const statements = tuning && new PreparedStatements(Math.max(1, tuning.threshold ?? 2), tuning.maxPerConnection ?? 200)
+  return makeDb(postgresDialectFor(info), new PostgresDriver(pool, info, !given, statements))
 }
 
 export { isConnectionFailure, mapPostgresError, postgresDialect, postgresDialectFor } from './dialect.js'
 export type { ServerInfo } from './dialect.js'
-export { PostgresDriver } from './driver.js'
+export { PostgresDriver, PreparedStatements } from './driver.js'
 export { postgresOperations } from './operations.js'
 export { fjordTypes, formatDuration, parseInterval, parseTimestamp } from './types.js'

@@ -189,6 +189,18 @@ describe('text parsers', () => {
     expect(parseTimestamp('infinity')).toBe('infinity')
   })
 
+  it('reads the usual shape digit by digit exactly as the full pattern does, and hands any other text to it', () => {
+    expect(parseTimestamp('2023-05-01 10:00:00.1234+05:30:15')).toEqual(new Date('2023-05-01T04:29:45.123Z'))
+    expect(parseTimestamp('2023-05-01 10:00:00-0530')).toEqual(new Date('2023-05-01T15:30:00Z'))
+    expect(parseTimestamp('0099-03-04 05:06:07+00')).toEqual(new Date('0099-03-04T05:06:07Z'))
+    expect(parseTimestamp('2000-01-01 00:00:00+00 BC')).toEqual(new Date('-001999-01-01T00:00:00Z'))
+    expect(parseTimestamp('12345-01-01 00:00:00+00')).toEqual(new Date('+012345-01-01T00:00:00Z'))
+    // Not timestamps (the pattern fails, as before): whatever Date makes of them.
+    for (const text of ['2023-05-01 10:00:00+', '2023-05-01 10:00:00.1234567', '2023-05-01 10:00:00.', '2023-05-01 10:00:00+5']) {
+      expect(String(parseTimestamp(text))).toBe(String(new Date(text)))
+    }
+  })
+
   it('reads intervals in the postgres and iso_8601 styles', () => {
     expect(parseInterval('00:00:01.5')).toBe(1500)
     expect(parseInterval('-00:00:02.5')).toBe(-2500)

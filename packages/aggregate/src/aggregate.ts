@@ -13,8 +13,8 @@ import {
   type Effect,
   effect,
   Expression,
+  type ExpressionValue,
   FieldError,
-  type FieldName,
   makeHydrator,
   type Plan,
   planFor,
@@ -22,11 +22,10 @@ import {
   type Reader,
   Scope,
   toPlanSql,
-  type ValuesRow,
 } from '@fjord/core'
 import { sql } from 'kysely'
 import { emptyValue } from './empty.js'
-import { type Aggregate, type AggregateName, someNode } from './functions.js'
+import { someNode } from './functions.js'
 import { type SourceColumn, toOuter } from './wrap.js'
 
 /** A positional entry names itself (`age__avg`); anything else goes in a record. */
@@ -34,24 +33,8 @@ type Entry = (AnyExpression & { readonly defaultAlias: string }) | Readonly<Reco
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
 
-/** The value of a field path of M (or an annotation), or never when the path crosses relations. */
-type FieldValue<M, A, P extends string> = P extends FieldName<M, A> ? ValuesRow<M, A, [P]>[P] : never
-type SumOf<V> = V extends bigint ? bigint : V extends string ? string : number
-type Precise<Fn, V, T> = Fn extends 'Count'
-  ? number
-  : Fn extends 'Sum'
-    ? SumOf<NonNullable<V>> | (null extends T ? null : never)
-    : Fn extends 'Min' | 'Max'
-      ? NonNullable<V> | (null extends T ? null : never)
-      : T
-/** An entry's value: from the model's field when the aggregate's path is a plain field, else the aggregate's own type. */
-type ValueOf<M, A, E> = E extends Aggregate<infer T, string, infer Fn extends AggregateName, infer P extends string>
-  ? [FieldValue<M, A, P>] extends [never]
-    ? T
-    : Precise<Fn, FieldValue<M, A, P>, T>
-  : E extends Expression<infer T>
-    ? T
-    : never
+/** An entry's value: from the value its path reads on M (a field, an annotation, across relations), else the aggregate's own type. */
+type ValueOf<M, A, E> = ExpressionValue<M, A, E>
 type Named<M, A, E> = E extends { readonly defaultAlias: infer N extends string } ? { readonly [K in N]: ValueOf<M, A, E> } : never
 type Result<M, A, Args extends readonly Entry[]> = Simplify<
   UnionToIntersection<

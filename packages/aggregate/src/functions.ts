@@ -8,7 +8,8 @@ export type AggregateName = 'Count' | 'Sum' | 'Avg' | 'Min' | 'Max' | 'StdDev' |
 
 /**
  * An aggregate expression. `Alias` is Django's default name (`age__avg`); `Fn` and `Path` let
- * `aggregate()` type the result from the model's field; `T` is the type when the field is unknown.
+ * `annotate()` and `aggregate()` type the result from the model's field; `T` is the type when the
+ * field is unknown.
  */
 export interface Aggregate<T, Alias extends string = string, Fn extends AggregateName = AggregateName, Path extends string = string>
   extends Expression<T> {
@@ -28,6 +29,21 @@ export interface AggregateOptions {
 export interface DefaultOption<D> {
   /** The value when there are no rows (Django's `default=`): `COALESCE(aggregate, default)`. */
   readonly default?: D
+}
+
+type SumOf<V> = V extends bigint ? bigint : V extends string ? string : number
+/** Null when the aggregate's own type is (no `default`). */
+type NullOf<T> = null extends T ? null : never
+
+declare module '@fjord/core' {
+  /** Sum, Min and Max typed by the field they read; Count, Avg, StdDev and Variance keep their own type. */
+  interface AggregateResults<V, T> {
+    /** An integer or float field sums to a number, a big integer to a bigint, a decimal to an exact string. */
+    readonly Sum: SumOf<NonNullable<V>> | NullOf<T>
+    /** The field's own type (a date stays a date string, a decimal an exact string). */
+    readonly Min: NonNullable<V> | NullOf<T>
+    readonly Max: NonNullable<V> | NullOf<T>
+  }
 }
 
 type Source = string | AnyExpression

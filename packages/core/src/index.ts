@@ -26,6 +26,9 @@ export type {
 } from './model.js'
 export { lowerCamel, snakeCase } from './naming.js'
 export type {
+  AggregatePath,
+  AggregateResults,
+  ExpressionValue,
   FieldName,
   HopOf,
   Insert,
@@ -38,6 +41,7 @@ export type {
   RelationHop,
   RelationHops,
   Row,
+  UnknownAggregatePaths,
   ValuesRow,
   ValuesTuple,
 } from './types.js'

@@ -4,7 +4,20 @@ import { FieldError, type OrmError } from './errors.js'
 import { type AnyExpression, containsAggregate, Expression } from './expressions.js'
 import type { AnyModel } from './model.js'
 import { isSafeAlias } from './naming.js'
-import type { DeferRow, FieldName, Lookup, OnlyRow, PathLookupValue, Row, UnknownPaths, ValuesRow, ValuesTuple } from './types.js'
+import type {
+  AggregatePath,
+  DeferRow,
+  ExpressionValue,
+  FieldName,
+  Lookup,
+  OnlyRow,
+  PathLookupValue,
+  Row,
+  UnknownAggregatePaths,
+  UnknownPaths,
+  ValuesRow,
+  ValuesTuple,
+} from './types.js'
 import { type Condition, lookupsOf, QNode, type WhereNode, toWhere } from './where.js'
 
 export type Selection =
@@ -315,19 +328,32 @@ export const defer =
     }) as never
   }
 
-type ExprValue<E> = E extends Expression<infer T> ? T : never
 /** An expression that names itself (`Avg('age')` is `age__avg`). */
 export type NamedExpression<Alias extends string = string, T = unknown> = Expression<T> & { readonly defaultAlias: Alias }
-type Named<E> = E extends NamedExpression<infer Alias, infer T> ? { readonly [K in Alias]: T } : never
+type Named<M, A, E> = E extends NamedExpression<infer Alias> ? { readonly [K in Alias]: ExpressionValue<M, A, E> } : never
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
 type AnnotationArg = Readonly<Record<string, AnyExpression>> | NamedExpression
-type AnnotationsOf<Args extends readonly AnnotationArg[]> = UnionToIntersection<
+/** The annotations' types on the rows of M: an aggregate over a path from the value it reads. */
+type AnnotationsOf<M, A, Args extends readonly AnnotationArg[]> = UnionToIntersection<
   {
     [I in keyof Args]: Args[I] extends NamedExpression
-      ? Named<Args[I]>
-      : { readonly [K in keyof Args[I]]: ExprValue<Args[I][K]> }
+      ? Named<M, A, Args[I]>
+      : { readonly [K in keyof Args[I]]: ExpressionValue<M, A, Args[I][K]> }
   }[number]
 >
+/** The paths the aggregates among the annotations read, less the names the same call gives. */
+type AggregatePaths<Args extends readonly AnnotationArg[]> = Exclude<
+  {
+    [I in keyof Args]: Args[I] extends NamedExpression ? AggregatePath<Args[I]> : { [K in keyof Args[I]]: AggregatePath<Args[I][K]> }[keyof Args[I]]
+  }[number],
+  { [I in keyof Args]: Args[I] extends NamedExpression<infer Alias> ? Alias : keyof Args[I] }[number]
+>
+/** Compile-time check of the paths aggregates read (`Avg('authors__age')`); the error names the bad ones. */
+type CheckAnnotations<M, A, Args extends readonly AnnotationArg[]> = [AggregatePaths<Args>] extends [never]
+  ? unknown
+  : [UnknownAggregatePaths<M, A, AggregatePaths<Args>>] extends [never]
+    ? unknown
+    : { readonly [P in `unknown field: ${UnknownAggregatePaths<M, A, AggregatePaths<Args>> & string}`]: never }
 type Merge<A, B> = { readonly [K in keyof A | keyof B]: K extends keyof B ? B[K] : K extends keyof A ? A[K] : never }
 
 const toAnnotations = (args: readonly AnnotationArg[], select: boolean): Annotation[] | string => {
@@ -356,13 +382,13 @@ const toAnnotations = (args: readonly AnnotationArg[], select: boolean): Annotat
  */
 export const annotate =
   <const Args extends readonly AnnotationArg[]>(...args: Args) =>
-  <M, R, A>(qs: QuerySet<M, R, A>): QuerySet<M, Merge<R, AnnotationsOf<Args>>, Merge<A, AnnotationsOf<Args>>> =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckAnnotations<M, A, Args>): QuerySet<M, Merge<R, AnnotationsOf<M, A, Args>>, Merge<A, AnnotationsOf<M, A, Args>>> =>
     addAnnotations(qs, args, true) as never
 
 /** Name expressions for use in filter/orderBy without selecting them. */
 export const alias =
   <const Args extends readonly AnnotationArg[]>(...args: Args) =>
-  <M, R, A>(qs: QuerySet<M, R, A>): QuerySet<M, R, Merge<A, AnnotationsOf<Args>>> =>
+  <M, R, A>(qs: QuerySet<M, R, A> & CheckAnnotations<M, A, Args>): QuerySet<M, R, Merge<A, AnnotationsOf<M, A, Args>>> =>
     addAnnotations(qs, args, false) as never
 
 const addAnnotations = (qs: AnyQuerySet, args: readonly AnnotationArg[], select: boolean): AnyQuerySet => {

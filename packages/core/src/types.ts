@@ -241,6 +241,70 @@ export type ValuesRow<M, A, K extends readonly string[]> = K extends readonly []
 /** The tuple `valuesList(...names)` gives. */
 export type ValuesTuple<M, A, K extends readonly string[]> = { readonly [I in keyof K]: ValueOfName<M, A, K[I]> }
 
+// ---------------------------------------------------------------------------------------------
+// aggregates typed from the model they are applied to
+
+/**
+ * The result type of an aggregate function, by the function's name, as the package defining it
+ * types it once the model is known: `V` is the value at the aggregate's path (a field, an annotation
+ * or a path across relations), `T` the aggregate's own type (nullable unless it has a `default`).
+ * A function not listed keeps `T`.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: augmented by other packages
+export interface AggregateResults<V, T> {}
+
+/** An aggregate's marker, `_aggregate: { fn, path }`: the function and the path it reads, or never. */
+type AggregateMark<E> = E extends { readonly _aggregate?: infer G } ? Extract<G, { readonly fn: string; readonly path: string }> : never
+
+/** The path an aggregate reads (`authors__age`), or never when it reads an expression. */
+export type AggregatePath<E> = AggregateMark<E> extends { readonly path: infer P extends string } ? (string extends P ? never : P) : never
+
+type AggregateValue<M, A, E, T> = AggregateMark<E> extends { readonly fn: infer Fn; readonly path: infer P extends string }
+  ? string extends P
+    ? T
+    : Fn extends keyof AggregateResults<unknown, T>
+      ? (ValueOfName<M, A, P> extends infer V ? ([V] extends [never] ? TransformValue<P> : V) : never) extends infer V
+        ? [V] extends [never]
+          ? T
+          : unknown extends V
+            ? T
+            : AggregateResults<V, T>[Fn]
+        : never
+      : T
+  : T
+
+/**
+ * The value an expression gives on the rows of model M (with annotations A): an aggregate over a
+ * path is typed from the value it reads (`Sum` of a decimal is a string), anything else by its own type.
+ */
+export type ExpressionValue<M, A, E> = E extends Expression<infer T> ? ([AggregateMark<E>] extends [never] ? T : AggregateValue<M, A, E, T>) : never
+
+/** The transforms core defines, and what they give: a date or time part is a number, `date`/`time` a string. */
+type TransformOutput = { readonly [P in DateParts | TimeParts]: number } & { readonly date: string; readonly time: string }
+type TransformName = keyof TransformOutput
+/** The value of a path ending in a transform (`pubDate__year`), or never. */
+type TransformValue<K> = { [T in TransformName]: K extends `${string}__${T}` ? TransformOutput[T] : never }[TransformName]
+/** The path under a trailing transform (`pubDate__year` → `pubDate`), or never. */
+type Untransformed<K> = { [T in TransformName]: K extends `${infer P}__${T}` ? P : never }[TransformName]
+
+/**
+ * Paths of K that an aggregate can't read on M (with annotations A): neither a field, an
+ * annotation, a path across relations, nor one of these followed by transforms (`pubDate__year`).
+ */
+export type UnknownAggregatePaths<M, A, K, D extends unknown[] = [1, 1]> = K extends FieldName<M, A>
+  ? never
+  : K extends string
+    ? [PathValue<M, K>] extends [never]
+      ? [Untransformed<K>] extends [never]
+        ? K
+        : D extends [unknown, ...infer Rest]
+          ? [UnknownAggregatePaths<M, A, Untransformed<K>, Rest>] extends [never]
+            ? never
+            : K
+          : K
+      : never
+    : K
+
 /**
  * A row with some fields left out (`defer`) or kept (`only`); the primary key always stays. `R` is the
  * row before: what it holds beyond the model's fields (selectRelated's related rows) stays, narrowed

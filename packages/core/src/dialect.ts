@@ -180,8 +180,14 @@ export interface ExecOptions {
   readonly bigints?: boolean
   /** Column names are wanted (raw SQL hydrated by name). */
   readonly columns?: boolean
-  /** Only the first row is wanted (a count, an exists, one RETURNING row): a driver may read just that one. */
+  /**
+   * Only the first row of a read is wanted (a count, an exists): a driver may stop after it. Never
+   * for a write, RETURNING included: SQLite reports a deferred constraint's failure only to a
+   * statement run to its end.
+   */
   readonly single?: boolean
+  /** With `single`: only that row's first value is wanted (a count); a driver may read just it, as a one-value row. */
+  readonly scalar?: boolean
 }
 
 /** One connection (or the pool, outside transactions). */

@@ -4,6 +4,7 @@ import { modelId } from './compiler/context.js'
 import { bindParams, makeHydrator, type Plan, planFor, toPlanSql } from './compiler/plan.js'
 import type { Reader } from './compiler/select.js'
 import type { Db, Effect } from './db.js'
+import type { ExecOptions, ExecResult } from './dialect.js'
 import { DoesNotExist, FieldError, IntegrityError, ValidationError, didYouMean } from './errors.js'
 import { effect, unwrap } from './effect.js'
 import { isAutoField } from './fields.js'
@@ -153,10 +154,35 @@ export interface ConflictOptions {
   readonly update?: { readonly uniqueColumns: readonly string[]; readonly updateColumns: readonly string[] }
 }
 
-const insertOne = async (db: Db, model: AnyModel, fields: readonly BoundField[], values: readonly unknown[]): Promise<unknown> => {
-  const { plan } = insertPlan(db, model, fields, 1)
-  const params = bindParams(plan, values.map((v, i) => toDbValue(db, fields[i], v)))
-  const res = await db.execute(plan.sql, params, { returnsRows: plan.returning })
+const INSERT_ONE = Symbol('insert one')
+// Every row read to the end, even for one: SQLite reports a deferred constraint's failure only when
+// the statement runs to completion.
+const RETURNING: ExecOptions = Object.freeze({ returnsRows: true })
+const NO_ROWS: ExecOptions = Object.freeze({ returnsRows: false })
+
+/** The one-row INSERT of these fields, found by model and fields in the plan cache's trie (no key string). */
+const insertOnePlan = (db: Db, model: AnyModel, fields: readonly BoundField[]): InsertPlan => {
+  const plans = db.plans
+  let node = plans.step(plans.step(plans.shapes, model), INSERT_ONE)
+  for (let i = 0; i < fields.length; i++) node = plans.step(node, fields[i])
+  let plan = node.value as InsertPlan | undefined
+  if (plan === undefined) {
+    plan = insertPlan(db, model, fields, 1).plan
+    node.value = plan
+  }
+  return plan
+}
+
+/** The new row's key: at once from an embedded driver, else a promise. */
+const insertOne = (db: Db, model: AnyModel, fields: readonly BoundField[], values: readonly unknown[]): unknown => {
+  const plan = insertOnePlan(db, model, fields)
+  const dbValues = new Array<unknown>(values.length)
+  for (let i = 0; i < values.length; i++) dbValues[i] = toDbValue(db, fields[i], values[i])
+  const res = db.execute(plan.sql, bindParams(plan, dbValues), plan.returning ? RETURNING : NO_ROWS)
+  return res instanceof Promise ? res.then((r) => insertedKey(plan, r)) : insertedKey(plan, res)
+}
+
+const insertedKey = (plan: InsertPlan, res: ExecResult): unknown => {
   if (plan.returning) return plan.hydrate(res.rows)[0]
   // Through the key's converter, as a RETURNING row would be: a key past the safe range is an error, not a rounded number.
   return res.insertId === undefined ? undefined : plan.hydrate([[res.insertId]])[0]
@@ -167,18 +193,33 @@ const insertOne = async (db: Db, model: AnyModel, fields: readonly BoundField[],
  * @example const post = await db.run(create(Post, { title: 'First', content: '…' }))
  */
 export const create = <M extends AnyModel>(model: M, data: Insert<M>): Effect<Row<M>> =>
-  effect(async (db) => {
+  effect((db) => {
     const { fields, values, row } = prepareInsert(model, data as Data)
-    const pk = model.meta.pk
-    const id = await insertOne(db, model, fields, values)
-    if (row[pk.attname] === undefined) row[pk.attname] = id
-    return Object.freeze(orderRow(model, row)) as Row<M>
+    const id = insertOne(db, model, fields, values)
+    return id instanceof Promise ? id.then((key) => createdRow(model, row, key)) : createdRow(model, row, id)
   })
+
+const createdRow = <M extends AnyModel>(model: M, row: Record<string, unknown>, key: unknown): Row<M> => {
+  const pk = model.meta.pk
+  if (row[pk.attname] === undefined) row[pk.attname] = key
+  return Object.freeze(orderRow(model, row)) as Row<M>
+}
 
 const orderRow = (model: AnyModel, row: Record<string, unknown>): Record<string, unknown> => {
   const out: Record<string, unknown> = {}
-  for (const bf of model.meta.concreteFields) if (bf.attname in row) out[bf.attname] = row[bf.attname]
-  for (const k of Object.keys(row)) if (!(k in out)) out[k] = row[k]
+  const fields = model.meta.concreteFields
+  let placed = 0
+  for (let i = 0; i < fields.length; i++) {
+    const name = fields[i].attname
+    if (name in row) {
+      out[name] = row[name]
+      placed++
+    }
+  }
+  // Keys that are not fields come after them (counted first: usually there are none).
+  let keys = 0
+  for (const k in row) if (Object.hasOwn(row, k)) keys++
+  if (keys !== placed) for (const k of Object.keys(row)) if (!(k in out)) out[k] = row[k]
   return out
 }
 

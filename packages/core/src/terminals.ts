@@ -42,6 +42,7 @@ interface SelectPlan extends Plan {
 const ROWS: ExecOptions = Object.freeze({ returnsRows: true })
 const ROWS_BIGINT: ExecOptions = Object.freeze({ returnsRows: true, bigints: true })
 const FIRST_ROW: ExecOptions = Object.freeze({ returnsRows: true, single: true })
+const FIRST_VALUE: ExecOptions = Object.freeze({ returnsRows: true, single: true, scalar: true })
 const NO_ROWS: ExecOptions = Object.freeze({ returnsRows: false })
 
 /** `f` of a value that an embedded driver gives at once and a server driver as a promise. */
@@ -51,17 +52,24 @@ const then = <T, U>(v: T | Promise<T>, f: (v: T) => U | Promise<U>): U | Promise
 const SLOW = Object.freeze({ slow: true })
 
 /** The plan filed under the fast shape when the fast path knows it; else (and the first time) the full compile. */
-const viaFastPath = <P>(fast: FastShape | null, full: () => { plan: P; values: unknown[] }): { plan: P; values: unknown[] } => {
-  if (fast === null) return full()
+// `full` is a module-level function of (db, qs, extra), not a closure: nothing is made for it on a hit.
+const viaFastPath = <P, X>(
+  fast: FastShape | null,
+  full: (db: Db, qs: AnyQuerySet, extra: X) => { plan: P; values: unknown[] },
+  db: Db,
+  qs: AnyQuerySet,
+  extra: X,
+): { plan: P; values: unknown[] } => {
+  if (fast === null) return full(db, qs, extra)
   const hit = fast.node.value
   if (hit !== undefined && hit !== SLOW) return { plan: hit as P, values: fast.values }
-  const result = full()
+  const result = full(db, qs, extra)
   if (hit === undefined) fast.node.value = sameValues(result.values, fast.values) ? result.plan : SLOW
   return result
 }
 
 const selectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose = 'rows'): { plan: SelectPlan; values: unknown[] } =>
-  viaFastPath(fastShape(db, qs, purpose, shapeOf(qs)), () => fullSelectPlan(db, qs, purpose))
+  viaFastPath(fastShape(db, qs, purpose, shapeOf(qs)), fullSelectPlan, db, qs, purpose)
 
 const fullSelectPlan = (db: Db, qs: AnyQuerySet, purpose: Purpose) =>
   planFor<SelectPlan>(db, (ctx) => {
@@ -193,22 +201,25 @@ interface CountPlan extends Plan {
 /** The number of rows, as SELECT COUNT(*) (wrapping the query when it is sliced, distinct or grouped). */
 export const count = <Q extends AnyQuerySet>(qs: Q): Effect<number> =>
   effect((db) => {
-    const { plan, values } = viaFastPath(fastShape(db, qs, 'count', ''), () => planFor<CountPlan>(db, (ctx) => {
-      const wrap = qs.low !== 0 || qs.high !== null || qs.distinct !== false || qs.compound !== null || qs.select.kind === 'dates' || qs.annotations.some((a) => a.select)
-      ctx.k(wrap ? 'count/w' : 'count')
-      // Ordering only matters to a count when it picks the slice (and breaks SELECT DISTINCT on PostgreSQL).
-      const counted = qs.low === 0 && qs.high === null ? ({ ...qs, order: [] } as AnyQuerySet) : qs
-      const parts = compileSelect(counted, ctx, null, wrap ? 'inner' : 'count')
-      return () => {
-        const inner = parts.build()
-        const q = wrap
-          ? db.kysely.selectFrom(inner.as('subquery')).select(sql`COUNT(*)`.as('n'))
-          : inner.clearSelect().clearOrderBy().select(sql`COUNT(*)`.as('n'))
-        return { ...toPlanSql(q), readers: [], bigints: false, hydrate: (r) => r as unknown[], empty: parts.empty }
-      }
-    }))
+    const { plan, values } = viaFastPath(fastShape(db, qs, 'count', ''), fullCountPlan, db, qs, undefined)
     if (plan.empty) return 0
-    return then(db.execute(plan.sql, bindParams(plan, values), FIRST_ROW), countOf)
+    return then(db.execute(plan.sql, bindParams(plan, values), FIRST_VALUE), countOf)
+  })
+
+const fullCountPlan = (db: Db, qs: AnyQuerySet) =>
+  planFor<CountPlan>(db, (ctx) => {
+    const wrap = qs.low !== 0 || qs.high !== null || qs.distinct !== false || qs.compound !== null || qs.select.kind === 'dates' || qs.annotations.some((a) => a.select)
+    ctx.k(wrap ? 'count/w' : 'count')
+    // Ordering only matters to a count when it picks the slice (and breaks SELECT DISTINCT on PostgreSQL).
+    const counted = qs.low === 0 && qs.high === null ? ({ ...qs, order: [] } as AnyQuerySet) : qs
+    const parts = compileSelect(counted, ctx, null, wrap ? 'inner' : 'count')
+    return () => {
+      const inner = parts.build()
+      const q = wrap
+        ? db.kysely.selectFrom(inner.as('subquery')).select(sql`COUNT(*)`.as('n'))
+        : inner.clearSelect().clearOrderBy().select(sql`COUNT(*)`.as('n'))
+      return { ...toPlanSql(q), readers: [], bigints: false, hydrate: (r) => r as unknown[], empty: parts.empty }
+    }
   })
 
 const countOf = (res: ExecResult): number => Number(res.rows[0]?.[0] ?? 0)
@@ -271,49 +282,54 @@ export const update =
   <Q extends AnyQuerySet>(qs: Q): Effect<number> =>
     effect((db) => {
       if (qs.low !== 0 || qs.high !== null) throw new FieldError('Cannot update a query once a slice has been taken.')
-      const model = qs.model
       if (!hasEntries(values)) return 0
-      const { plan, values: params } = viaFastPath(fastUpdateShape(db, qs, values), () => planFor<CountPlan>(db, (ctx) => {
-        const entries = Object.entries(values)
-        ctx.k(`U${entries.map(([k]) => k).join(',')}:`)
-        const parts = compileSelect({ ...qs, order: [], annotations: qs.annotations } as AnyQuerySet, ctx, null, 'count')
-        const scope = parts.scope
-        const sets: [string, Frag][] = entries.map(([name, value]) => {
-          const bf = model.meta.fieldMap.get(name) ?? model.meta.fields.find((f) => f.attname === name)
-          if (!bf || !bf.concrete) throw scope.unknownField(model, name, name)
-          if (value instanceof Expression) {
-            const c: Compiled = compileExpr(scope, value)
-            if (c.aggregate) throw new FieldError(`Aggregate functions are not allowed in this query (${name}=...).`)
-            return [bf.column, c.frag]
-          }
-          const v = validateValue(bf, bf.field.relation ? relatedKey(bf, value) : value)
-          if (v === null) {
-            ctx.k('N')
-            return [bf.column, () => sql`NULL`]
-          }
-          return [bf.column, paramFor(scope, bf.field.relation ? 'bigAuto' : bf.field.type, v)]
-        })
-        const joined = scope.joinList.length > 0
-        return () => {
-          let q = db.kysely.updateTable(model.meta.table).set(Object.fromEntries(sets.map(([c, f]) => [c, f()])))
-          if (joined) {
-            // Conditions across relations: UPDATE … WHERE pk IN (SELECT pk … joined …), as Django does.
-            const inner = parts.build().clearSelect().select(columnOf(model.meta.table, model.meta.pk).frag() as never)
-            const pkCol = sql.ref(model.meta.pk.column)
-            q = db.dialect.features.updateCanSelfSelect
-              ? q.where(sql<boolean>`${pkCol} IN (${inner})`)
-              : q.where(sql<boolean>`${pkCol} IN (SELECT * FROM (${inner}) AS sub)`)
-          } else {
-            for (const w of parts.where) q = q.where(w() as never)
-          }
-          return { ...toPlanSql(q), readers: [], bigints: false, hydrate: (r) => r as unknown[], empty: parts.empty }
-        }
-      }))
+      const { plan, values: params } = viaFastPath(fastUpdateShape(db, qs, values), fullUpdatePlan, db, qs, values)
       if (plan.empty) return 0
       return then(db.execute(plan.sql, bindParams(plan, params), NO_ROWS), affectedOf)
     })
 
 const affectedOf = (res: ExecResult): number => res.affected
+
+/** The UPDATE of `qs` setting `values`, compiled in full. */
+const fullUpdatePlan = (db: Db, qs: AnyQuerySet, values: Readonly<Record<string, unknown>>) => {
+  const model = qs.model
+  return planFor<CountPlan>(db, (ctx) => {
+    const entries = Object.entries(values)
+    ctx.k(`U${entries.map(([k]) => k).join(',')}:`)
+    const parts = compileSelect({ ...qs, order: [], annotations: qs.annotations } as AnyQuerySet, ctx, null, 'count')
+    const scope = parts.scope
+    const sets: [string, Frag][] = entries.map(([name, value]) => {
+      const bf = model.meta.fieldMap.get(name) ?? model.meta.fields.find((f) => f.attname === name)
+      if (!bf?.concrete) throw scope.unknownField(model, name, name)
+      if (value instanceof Expression) {
+        const c: Compiled = compileExpr(scope, value)
+        if (c.aggregate) throw new FieldError(`Aggregate functions are not allowed in this query (${name}=...).`)
+        return [bf.column, c.frag]
+      }
+      const v = validateValue(bf, bf.field.relation ? relatedKey(bf, value) : value)
+      if (v === null) {
+        ctx.k('N')
+        return [bf.column, () => sql`NULL`]
+      }
+      return [bf.column, paramFor(scope, bf.field.relation ? 'bigAuto' : bf.field.type, v)]
+    })
+    const joined = scope.joinList.length > 0
+    return () => {
+      let q = db.kysely.updateTable(model.meta.table).set(Object.fromEntries(sets.map(([c, f]) => [c, f()])))
+      if (joined) {
+        // Conditions across relations: UPDATE … WHERE pk IN (SELECT pk … joined …), as Django does.
+        const inner = parts.build().clearSelect().select(columnOf(model.meta.table, model.meta.pk).frag() as never)
+        const pkCol = sql.ref(model.meta.pk.column)
+        q = db.dialect.features.updateCanSelfSelect
+          ? q.where(sql<boolean>`${pkCol} IN (${inner})`)
+          : q.where(sql<boolean>`${pkCol} IN (SELECT * FROM (${inner}) AS sub)`)
+      } else {
+        for (const w of parts.where) q = q.where(w() as never)
+      }
+      return { ...toPlanSql(q), readers: [], bigints: false, hydrate: (r) => r as unknown[], empty: parts.empty }
+    }
+  })
+}
 
 const hasOwn = Object.prototype.hasOwnProperty
 

@@ -6,9 +6,10 @@ import type BetterSqlite3 from 'better-sqlite3'
 type Statement = BetterSqlite3.Statement<unknown[], unknown>
 
 export class SqliteDriver implements Driver {
-  /** Prepared statements by SQL, one per reading mode (plain / bigint), set up once. */
+  /** Prepared statements by SQL, one per reading mode (plain / bigint / first value), set up once. */
   private readonly statements = new Map<string, Statement>()
   private readonly bigintStatements = new Map<string, Statement>()
+  private readonly scalarStatements = new Map<string, Statement>()
   private lock: Promise<void> = Promise.resolve()
   private locked = false
 
@@ -17,13 +18,14 @@ export class SqliteDriver implements Driver {
     private readonly cacheSize = 1000,
   ) {}
 
-  private prepare(text: string, bigints: boolean): Statement {
-    const cache = bigints ? this.bigintStatements : this.statements
+  private prepare(text: string, bigints: boolean, scalar = false): Statement {
+    const cache = scalar ? this.scalarStatements : bigints ? this.bigintStatements : this.statements
     let stmt = cache.get(text)
     if (stmt === undefined) {
       stmt = this.database.prepare(text)
       if (stmt.reader) {
-        stmt.raw(true)
+        if (scalar) stmt.pluck(true)
+        else stmt.raw(true)
         if (bigints) stmt.safeIntegers(true)
       }
       if (cache.size >= this.cacheSize) {
@@ -37,11 +39,20 @@ export class SqliteDriver implements Driver {
 
   /** Run one statement now (the caller holds, or needs no, lock). */
   run(text: string, params: readonly unknown[], options: ExecOptions): ExecResult {
+    if (options.scalar === true && options.single === true && options.columns !== true) {
+      // The first value alone (a count): no row array made by the driver.
+      const stmt = this.prepare(text, options.bigints === true, true)
+      if (stmt.reader && stmt.readonly) {
+        const value = stmt.get(...params)
+        return { rows: value === undefined ? [] : [[value]], affected: 0 }
+      }
+    }
     const stmt = this.prepare(text, options.bigints === true)
     if (stmt.reader) {
       let rows: unknown[][]
-      if (options.single === true) {
-        // One step, no list to build (a count, LIMIT 1, one RETURNING row).
+      // A read stops after its first row when that is all that is wanted (a count, an exists); a write
+      // runs to its end, where SQLite checks deferred constraints.
+      if (options.single === true && stmt.readonly) {
         const row = stmt.get(...params) as unknown[] | undefined
         rows = row === undefined ? [] : [row]
       } else rows = stmt.all(...params) as unknown[][]
@@ -114,6 +125,8 @@ export class SqliteDriver implements Driver {
 
   async close(): Promise<void> {
     this.statements.clear()
+    this.bigintStatements.clear()
+    this.scalarStatements.clear()
     if (this.database.open) this.database.close()
   }
 }

@@ -109,8 +109,13 @@ export type LookupSql = (lhs: Sql, rhs: Sql, field: FieldType | undefined) => Sq
 export interface Operations {
   /** Lookups this backend compiles differently (by name: `exact`, `contains`, `regex`, …). */
   readonly lookups?: Readonly<Partial<Record<string, LookupSql>>>
-  /** Functions this backend compiles differently (by name: `Concat`, `Length`, `Greatest`, …). */
-  readonly functions?: Readonly<Partial<Record<string, (args: readonly Sql[], options: Readonly<Record<string, unknown>>) => Sql>>>
+  /**
+   * Functions this backend compiles differently (by name: `Concat`, `Length`, `Greatest`, …); `types`
+   * are the arguments' types, for backends whose functions take some types only (PostgreSQL's `MOD`).
+   */
+  readonly functions?: Readonly<
+    Partial<Record<string, (args: readonly Sql[], options: Readonly<Record<string, unknown>>, types?: readonly (FieldType | OutputType | undefined)[]) => Sql>>
+  >
   /** The bound value of a pattern lookup, when this backend matches some of them without LIKE (SQLite's GLOB). */
   readonly patternValue?: (lookup: string, value: string) => string | undefined
   /**

@@ -11,7 +11,7 @@ import { type AnyQuerySet, cloneWith } from '../queryset.js'
 import { coerce } from '../validation.js'
 import type { WhereNode } from '../where.js'
 import { type Compiled, FALSE, type Frag, TRUE, joinSql, ref } from './context.js'
-import { functionRegistry } from './functions.js'
+import { functionOutputs, functionRegistry } from './functions.js'
 import { type Scope, findField, relationStep } from './scope.js'
 
 /** Compiles a nested QuerySet (subquery); set by select.ts to avoid an import cycle. */
@@ -590,14 +590,17 @@ export const compileExpr = (scope: Scope, expr: AnyExpression): Compiled => {
       if (!custom) throw new FieldError(`Unknown function '${n.fn}'.`)
       const options = n.options ?? {}
       const supportsFilter = ctx.dialect.features.supportsAggregateFilterClause
-      const type = n.output ?? (args[0]?.type as FieldType | undefined)
+      const types = args.map((a) => a.type)
+      // A fixed output, else one computed from the arguments (Mod, Sqrt…), else the first argument's.
+      const own = n.output ?? functionOutputs.get(n.fn)?.(types)
+      const type = own ?? (args[0]?.type as FieldType | undefined)
       const frag: Frag = () => {
         let argSql = args.map((a) => a.frag())
         if (filter && !supportsFilter) {
           argSql = argSql.map((a) => sql`CASE WHEN ${filter.frag()} THEN ${a} ELSE NULL END`)
         }
         if (n.distinct) argSql = [sql`DISTINCT ${argSql[0]}`, ...argSql.slice(1)]
-        let out = custom(argSql, options)
+        let out = custom(argSql, options, types)
         if (filter && supportsFilter) out = sql`${out} FILTER (WHERE ${filter.frag()})`
         if (dflt) out = sql`COALESCE(${out}, ${dflt.frag()})`
         return out
@@ -607,7 +610,7 @@ export const compileExpr = (scope: Scope, expr: AnyExpression): Compiled => {
         type,
         aggregate: n.aggregate === true || args.some((a) => a.aggregate),
         window: args.some((a) => a.window),
-        field: n.output ? undefined : args[0]?.field,
+        field: own ? undefined : args[0]?.field,
         groupBy: n.aggregate ? undefined : groupParts(args),
       }
     }

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { sqliteDialect } from './dialect.js'
 import { SqliteDriver } from './driver.js'
 import { registerStatistics } from './statistics.js'
+import { registerTextFunctions } from './text-functions.js'
 
 export interface SqliteOptions {
   /** A file path, or ':memory:'. */
@@ -30,7 +31,7 @@ const regex = (pattern: string, flags: string): RegExp => {
   return r
 }
 
-/** Set a connection up as Fjord expects: foreign keys on, case-sensitive LIKE, regex and statistics functions. */
+/** Set a connection up as Fjord expects: foreign keys on, case-sensitive LIKE, regex, statistics and text functions. */
 export const prepareConnection = (database: Database.Database, options: SqliteOptions = {}): void => {
   database.pragma('foreign_keys = ON')
   database.pragma(`busy_timeout = ${options.busyTimeout ?? 5000}`)
@@ -40,6 +41,7 @@ export const prepareConnection = (database: Database.Database, options: SqliteOp
   database.function('regexp', { deterministic: true }, test(''))
   database.function('fjord_iregexp', { deterministic: true }, test('i'))
   registerStatistics(database)
+  registerTextFunctions(database)
 }
 
 /**

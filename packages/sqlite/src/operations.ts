@@ -77,6 +77,29 @@ export const sqliteOperations: Operations = {
     // Registered on the connection (statistics.ts).
     StdDev: (args, o) => sql`${sql.raw(o.sample ? 'fjord_stddev_samp' : 'fjord_stddev_pop')}(${sql.join(args)})`,
     Variance: (args, o) => sql`${sql.raw(o.sample ? 'fjord_var_samp' : 'fjord_var_pop')}(${sql.join(args)})`,
+    // No LEFT/RIGHT: SUBSTR counts from the end with a negative start.
+    Left: ([x, n]) => sql`SUBSTR(${x}, 1, ${n})`,
+    Right: ([x, n]) => sql`SUBSTR(${x}, -(${n}), ${n})`,
+    Substr: (args) => sql`SUBSTR(${sql.join(args)})`,
+    // Registered on the connection (text-functions.ts).
+    LPad: (args) => sql`fjord_lpad(${sql.join(args)})`,
+    RPad: (args) => sql`fjord_rpad(${sql.join(args)})`,
+    Repeat: (args) => sql`fjord_repeat(${sql.join(args)})`,
+    Reverse: (args) => sql`fjord_reverse(${args[0]})`,
+    MD5: (args) => sql`fjord_md5(${args[0]})`,
+    SHA1: (args) => sql`fjord_sha1(${args[0]})`,
+    SHA256: (args) => sql`fjord_sha256(${args[0]})`,
+    // CHAR(NULL) is U+0000 and UNICODE('') is NULL; elsewhere NULL and 0.
+    Chr: ([x]) => sql`(CASE WHEN ${x} IS NOT NULL THEN CHAR(${x}) END)`,
+    Ord: ([x]) => sql`(CASE WHEN ${x} = '' THEN 0 ELSE UNICODE(${x}) END)`,
+    // ROUND ignores a negative precision: scale by the power of ten instead (Round(15, -1) is 20).
+    Round: ([x, p], o) => {
+      if (p === undefined) return sql`ROUND(${x})`
+      const scaled = sql`(ROUND(${x} / POWER(10, -(${p}))) * POWER(10, -(${p})))`
+      if (o.precision === 'negative') return scaled
+      if (o.precision === 'nonNegative') return sql`ROUND(${x}, ${p})`
+      return sql`(CASE WHEN ${p} < 0 THEN ${scaled} ELSE ROUND(${x}, ${p}) END)`
+    },
   },
   patternValue(lookup, value) {
     const glob = value.replace(/[*?[]/g, (c) => `[${c}]`)
@@ -126,14 +149,17 @@ export const sqliteOperations: Operations = {
       case 'year':
         return f(dt ? '%Y-01-01 00:00:00.000000' : '%Y-01-01')
       case 'quarter':
-        return sql`printf(${sql.lit(dt ? '%s-%02d-01 00:00:00.000000' : '%s-%02d-01')}, strftime('%Y', ${lhs}), ((CAST(strftime('%m', ${lhs}) AS INTEGER) - 1) / 3) * 3 + 1)`
+        // printf formats NULL as '' and 0: NULL must stay NULL.
+        return sql`(CASE WHEN strftime('%Y', ${lhs}) IS NOT NULL THEN printf(${sql.lit(dt ? '%s-%02d-01 00:00:00.000000' : '%s-%02d-01')}, strftime('%Y', ${lhs}), ((CAST(strftime('%m', ${lhs}) AS INTEGER) - 1) / 3) * 3 + 1) END)`
       case 'month':
         return f(dt ? '%Y-%m-01 00:00:00.000000' : '%Y-%m-01')
       case 'week':
         return dt ? sql`strftime('%Y-%m-%d 00:00:00.000000', ${lhs}, '-6 days', 'weekday 1')` : sql`date(${lhs}, '-6 days', 'weekday 1')`
       case 'day':
-      case 'date':
         return f(dt ? '%Y-%m-%d 00:00:00.000000' : '%Y-%m-%d')
+      // A date, not a datetime at midnight: it compares with dates.
+      case 'date':
+        return sql`date(${lhs})`
       case 'hour':
         return f('%Y-%m-%d %H:00:00.000000')
       case 'minute':
@@ -141,7 +167,8 @@ export const sqliteOperations: Operations = {
       case 'second':
         return f('%Y-%m-%d %H:%M:%S.000000')
       case 'time':
-        return sql`substr(${lhs}, 12, 8)`
+        // The time of day with its fraction, as the __time transform gives it.
+        return sqliteOperations.timeCast(lhs)
     }
   },
   dateCast: (lhs) => sql`date(${lhs})`,

@@ -2,6 +2,7 @@
 // in UTC; int8 and numeric read as text so that nothing is rounded on the way in.
 import { DatabaseError, type FieldType, type Operations, type OutputType, type Sql } from '@fjord/core'
 import { sql } from 'kysely'
+import { sha1Sql } from './sha1.js'
 import { formatDuration } from './types.js'
 
 const utc = (lhs: Sql, type: FieldType | OutputType): Sql => (type === 'dateTime' ? sql`(${lhs} AT TIME ZONE 'UTC')` : lhs)
@@ -71,6 +72,13 @@ const VALUE_CAST: Partial<Record<FieldType | OutputType, string>> = {
   json: 'jsonb',
 }
 
+// Function arguments PostgreSQL takes as text or integer only: a number's text, an integer from a
+// bound number (bigint), and Django's FixDecimalInputMixin (MOD, LOG and ROUND have no double variant).
+const TEXT_TYPES = new Set<string>(['char', 'text', 'slug', 'email', 'url'])
+const textArg = (a: Sql, t: FieldType | OutputType | undefined): Sql => (t === undefined || TEXT_TYPES.has(t) ? a : sql`(${a})::text`)
+const intArg = (a: Sql): Sql => sql`(${a})::integer`
+const exactArg = (a: Sql, t: FieldType | OutputType | undefined): Sql => (t === 'float' ? sql`(${a})::numeric` : a)
+
 const decimalString = (v: unknown, places: number | undefined): string => {
   if (typeof v === 'string') return v
   const n = Number(v)
@@ -95,6 +103,24 @@ export const postgresOperations: Operations = {
       args.map((a) => sql`COALESCE((${a})::text, '')`),
       sql` || `,
     )})`,
+    Left: ([x, n], _, t = []) => sql`LEFT(${textArg(x, t[0])}, ${intArg(n)})`,
+    Right: ([x, n], _, t = []) => sql`RIGHT(${textArg(x, t[0])}, ${intArg(n)})`,
+    Substr: ([x, p, n], _, t = []) =>
+      n === undefined ? sql`SUBSTRING(${textArg(x, t[0])}, ${intArg(p)})` : sql`SUBSTRING(${textArg(x, t[0])}, ${intArg(p)}, ${intArg(n)})`,
+    StrIndex: ([x, s], _, t = []) => sql`STRPOS(${textArg(x, t[0])}, ${textArg(s, t[1])})`,
+    LPad: ([x, n, f], _, t = []) => sql`LPAD(${textArg(x, t[0])}, ${intArg(n)}, ${textArg(f, t[2])})`,
+    RPad: ([x, n, f], _, t = []) => sql`RPAD(${textArg(x, t[0])}, ${intArg(n)}, ${textArg(f, t[2])})`,
+    Repeat: ([x, n], _, t = []) => sql`REPEAT(${textArg(x, t[0])}, ${intArg(n)})`,
+    Reverse: ([x], _, t = []) => sql`REVERSE(${textArg(x, t[0])})`,
+    Chr: ([x]) => sql`CHR(${intArg(x)})`,
+    Ord: ([x], _, t = []) => sql`ASCII(${textArg(x, t[0])})`,
+    MD5: ([x], _, t = []) => sql`MD5(${textArg(x, t[0])})`,
+    // Built in since PostgreSQL 11; SHA-1 has no built-in function without pgcrypto (sha1.ts).
+    SHA1: ([x], _, t = []) => sha1Sql(textArg(x, t[0])),
+    SHA256: ([x], _, t = []) => sql`ENCODE(SHA256(CONVERT_TO(${textArg(x, t[0])}, 'UTF8')), 'hex')`,
+    Round: ([x, p], _, t = []) => (p === undefined ? sql`ROUND(${exactArg(x, t[0])})` : sql`ROUND(${exactArg(x, t[0])}, ${intArg(p)})`),
+    Mod: ([x, y], _, t = []) => sql`MOD(${exactArg(x, t[0])}, ${exactArg(y, t[1])})`,
+    Log: ([b, x], _, t = []) => sql`LOG(${exactArg(b, t[0])}, ${exactArg(x, t[1])})`,
   },
   datePart(part, lhs, type) {
     switch (part) {

@@ -93,6 +93,9 @@ const decimalString = (v: unknown, places: number | undefined): unknown => {
   return s
 }
 
+/** A value as utf8mb4 text in its binary collation, where a comparison must be case-sensitive. */
+const binaryText = (x: Sql) => sql`CONVERT(${x} USING utf8mb4) COLLATE utf8mb4_bin`
+
 const like = (l: Sql, r: Sql) => sql`${l} LIKE ${r}`
 const likeBinary = (l: Sql, r: Sql) => sql`${l} LIKE CAST(${r} AS BINARY)`
 
@@ -155,6 +158,15 @@ export const mysqlOperations: Operations = {
     Variance: (args, o) => sql`${sql.raw(o.sample ? 'VAR_SAMP' : 'VAR_POP')}(${args[0]} + 0e0)`,
     // MariaDB rounds a window's double (PERCENT_RANK, CUME_DIST) to 10 places; adding a double keeps them all.
     Window: (args, o) => (o.float ? sql`(${args[0]} OVER (${args[1]}) + 0e0)` : sql`${args[0]} OVER (${args[1]})`),
+    // INSTR follows the collation (case-insensitive by default): compare code points, as elsewhere.
+    StrIndex: ([x, s]) => sql`INSTR(${binaryText(x)}, ${binaryText(s)})`,
+    // Code points through UTF-32 (CHAR(n) alone makes bytes; ORD of a multibyte character combines its bytes).
+    // CHAR skips a NULL argument, giving ''.
+    Chr: ([x]) => sql`(CASE WHEN ${x} IS NOT NULL THEN CONVERT(CHAR(${x} USING utf32) USING utf8mb4) END)`,
+    Ord: ([x]) => sql`ORD(CONVERT(${x} USING utf32))`,
+    SHA256: ([x]) => sql`SHA2(${x}, 256)`,
+    // PI() is a DOUBLE declared with 6 decimals, and arrives rounded to them; a sum with a double keeps them all.
+    Pi: () => sql`(PI() + 0e0)`,
   },
   integerDivide: (lhs, rhs) => sql`(${lhs} DIV ${rhs})`,
   // Durations are BIGINT microseconds, as Django stores them on MySQL: points in time move by an

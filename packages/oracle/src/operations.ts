@@ -207,6 +207,33 @@ export const bulkInsertValue = (type: FieldType, value: Sql): Sql => {
   }
 }
 
+const PI = sql.raw(String(Math.PI))
+const hash = (algorithm: string) => (args: readonly Sql[]) =>
+  sql`LOWER(RAWTOHEX(STANDARD_HASH(UTL_I18N.STRING_TO_RAW(${args[0]}, 'AL32UTF8'), ${sql.lit(algorithm)})))`
+
+/** Django's functions where Oracle has no function of that name, or another one. */
+export const oracleFunctions: NonNullable<Operations['functions']> = {
+  // No LEFT/RIGHT; SUBSTR from a negative position past the start is NULL, so Right starts at 1 at least.
+  Left: ([x, n]) => sql`SUBSTR(${x}, 1, ${n})`,
+  Right: ([x, n]) => sql`SUBSTR(${x}, GREATEST(LENGTH(${x}) - ${n} + 1, 1), ${n})`,
+  Substr: (args) => sql`SUBSTR(${sql.join(args)})`,
+  // REPEAT does not exist: pad the text with itself to n times its length.
+  Repeat: ([x, n]) => sql`RPAD(${x}, LENGTH(${x}) * ${n}, ${x})`,
+  // REVERSE is undocumented and reverses bytes: the characters, last first, in a subquery.
+  Reverse: ([x]) =>
+    sql`(SELECT LISTAGG(SUBSTR(${x}, LEVEL, 1)) WITHIN GROUP (ORDER BY LEVEL DESC) FROM DUAL CONNECT BY LEVEL <= LENGTH(${x}))`,
+  Chr: ([x]) => sql`CHR(${x} USING NCHAR_CS)`,
+  MD5: hash('MD5'),
+  SHA1: hash('SHA1'),
+  SHA256: hash('SHA256'),
+  // NULLIF refuses a literal NULL as its first argument; its definition does not.
+  NullIf: ([a, b]) => sql`(CASE WHEN ${a} = ${b} THEN NULL ELSE ${a} END)`,
+  Ceil: ([x]) => sql`CEIL(${x})`,
+  Pi: () => PI,
+  Degrees: ([x]) => sql`((${x}) * 180 / ${PI})`,
+  Radians: ([x]) => sql`((${x}) * ${PI} / 180)`,
+}
+
 /** Oracle's Operations for Fjord. */
 export const oracleOperations: Operations = {
   lookups: {
@@ -232,6 +259,7 @@ export const oracleOperations: Operations = {
     Concat: (args) => sql`(${sql.join(args, sql` || `)})`,
     // A plain TIMESTAMP in UTC, like every stored datetime (CURRENT_TIMESTAMP carries a zone).
     Now: () => sql`SYS_EXTRACT_UTC(SYSTIMESTAMP)`,
+    ...oracleFunctions,
   },
   datePart: (part, lhs) => datePart(part, lhs),
   dateTrunc: (kind, lhs) => dateTrunc(kind, lhs),

@@ -338,6 +338,16 @@ describeEachBackend('expressions: database functions', models, (ctx) => {
       expect(await run(pipe(Author.objects, filter({ name: 'a1' }), update({ goesBy: MD5(Upper('alias')) })))).toBe(1)
       expect(await col(pipe(Author.objects, filter({ name: 'a1' })), 'goesBy')).toEqual([hex('md5', 'JORDAN ÉLENA')])
     })
+
+    it('hashes over several 64-byte blocks, and across the padding boundary at 56 bytes', async () => {
+      // 55 bytes fit one block with the padding, 56 need two; é is two bytes in UTF-8.
+      const texts = [`${'é'.repeat(27)}x`, 'é'.repeat(28), 'é'.repeat(32), `${'ツリー皇帝'.repeat(30)}…`, 'The quick brown fox jumps over the lazy dog'.repeat(5)]
+      await run(bulkCreate(Article, texts.map((text, i) => ({ title: `t${i}`, text, author: null }))))
+      for (const algorithm of ['md5', 'sha1', 'sha256'] as const) {
+        const fn = { md5: MD5, sha1: SHA1, sha256: SHA256 }[algorithm]
+        expect(await col(pipe(Article.objects, annotate({ h: fn('text') })), 'h', 'title')).toEqual(texts.map((t) => hex(algorithm, t)))
+      }
+    })
   })
 
   describe('comparison', () => {

@@ -7,11 +7,14 @@ import {
   type AnyModel,
   type AnyQuerySet,
   type Annotation,
+  Cast,
+  Coalesce,
   cloneWith,
   containsAggregate,
   Expression,
   type ExprNode,
   findField,
+  NullIf,
   OuterRef,
   relationStep,
   type WhereNode,
@@ -112,7 +115,7 @@ const groupsByRow = (qs: AnyQuerySet): boolean => {
  * Grouped by values(), an aggregate is made of the per-row values of its own subquery: the number of
  * related rows is the sum of each row's count, and so on. Only these aggregates decompose that way.
  */
-const REGROUP: Readonly<Record<string, string>> = { Count: 'Sum', Sum: 'Sum', Min: 'Min', Max: 'Max' }
+const REGROUP: Readonly<Record<string, string>> = { Count: 'Sum', Sum: 'Sum', Min: 'Min', Max: 'Max', Avg: 'Avg' }
 
 const regrouped = (node: FuncNode, perRow: AnyExpression): AnyExpression =>
   new Expression({
@@ -160,10 +163,17 @@ export const isolateMultiValued = (qs: AnyQuerySet): AnyQuerySet => {
       ...a,
       expr: replaceAggregates(a.expr, (node) => {
         if (!chainOf.has(node)) return undefined
-        const query = isolatedQuery(qs, a, node, chainOf.get(node)!, byName)
-        // Per row, the subquery stands for the aggregate; grouped by values, it is a plain value summed up.
-        if (byRow) return new Expression({ kind: 'Ext', ext: ISOLATED, data: { query } satisfies IsolatedData, output: node.output })
-        return regrouped(node, new Expression({ kind: 'Subquery', query, ...(node.output ? { output: node.output } : {}) }))
+        const chain = chainOf.get(node)!
+        const perRow = (n: FuncNode) => new Expression({ kind: 'Subquery', query: isolatedQuery(qs, a, n, chain, byName), ...(n.output ? { output: n.output } : {}) })
+        // Per row, the subquery stands for the aggregate; grouped by values, its values are added up.
+        if (byRow) return new Expression({ kind: 'Ext', ext: ISOLATED, data: { query: isolatedQuery(qs, a, node, chain, byName) } satisfies IsolatedData, output: node.output })
+        if (node.fn !== 'Avg') return regrouped(node, perRow(node))
+        // An average of the group: the sum of every row's sum over the sum of every row's count.
+        const { default: dflt, ...bare } = node
+        const sum = regrouped({ ...bare, fn: 'Sum', output: undefined }, perRow({ ...bare, fn: 'Sum', output: undefined }))
+        const count = regrouped({ ...bare, fn: 'Count', output: 'integer' }, perRow({ ...bare, fn: 'Count', output: 'integer' }))
+        const mean = Cast(sum, 'float').div(NullIf(count, 0))
+        return dflt ? Coalesce(mean, dflt) : mean
       }),
     }
   })

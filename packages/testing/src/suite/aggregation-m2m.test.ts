@@ -166,6 +166,20 @@ describeEachBackend('aggregation: many-to-many', aggregationModels, (ctx) => {
       [46, 1, 1, 57, 1132],
       [57, 1, 2, 46, 2078],
     ])
+    // Averages of a group: every related row of its rows counted once.
+    const means = await run(
+      pipe(Author.objects, values('age'), annotate({ friendAge: Avg('friends__age'), pages: Avg('book__pages') }), orderBy('age'), valuesList('age', 'friendAge', 'pages'), toArray),
+    )
+    expect(means.map(([age, f, p]) => [age, f === null ? null : Math.round(f * 1000) / 1000, p])).toEqual([
+      [25, 33.667, 350],
+      [29, 32, 325],
+      [34, 32, 447],
+      [35, 29.5, 447],
+      [37, 27, 350],
+      [45, null, 528],
+      [46, 57, 1132],
+      [57, 46, 1039],
+    ])
     const stores = pipe(Store.objects, annotate({ bookCount: Count('books'), authorCount: Count('books__authors'), oldest: Max('books__authors__age') }), orderBy('pk'))
     // books and books__authors are different chains: books is not multiplied by the authors.
     expect(await run(pipe(stores, valuesList('bookCount', 'authorCount', 'oldest'), toArray))).toEqual([

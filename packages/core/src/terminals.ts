@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import { type Compiled, type Frag, FALSE } from './compiler/context.js'
 import { type Hydrator, type Plan, bindParams, makeHydrator, planFor, type RowShape, toPlanSql } from './compiler/plan.js'
 import { compileSelect, type Purpose, type SelectParts } from './compiler/select.js'
-import { columnOf, compileExpr, paramFor, paramValue } from './compiler/where.js'
+import { columnOf, compileExpr, paramFor } from './compiler/where.js'
 import type { Db, Effect } from './db.js'
 import type { ExecOptions, ExecResult } from './dialect.js'
 import { DoesNotExist, FieldError, MultipleObjectsReturned } from './errors.js'
@@ -353,7 +353,8 @@ const fastUpdateShape = (db: Db, qs: AnyQuerySet, set: Readonly<Record<string, u
     if (!bf?.concrete) return null
     const v = validateValue(bf, bf.field.relation ? relatedKey(bf, value) : value)
     fast.node = db.plans.step(db.plans.step(fast.node, name), v === null)
-    if (v !== null) values.push(paramValue(db.dialect, bf.field.relation ? 'bigAuto' : bf.field.type, v))
+    // validateValue has coerced it already (coercing again gives the same value): only the driver's form is left.
+    if (v !== null) values.push(db.dialect.ops.toDb(bf.field.relation ? 'bigAuto' : bf.field.type, v))
   }
   return fast
 }

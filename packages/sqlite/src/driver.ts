@@ -5,6 +5,9 @@ import type BetterSqlite3 from 'better-sqlite3'
 
 type Statement = BetterSqlite3.Statement<unknown[], unknown>
 
+/** The rows of a statement that returns none (shared: results are read-only). */
+const NO_ROWS: readonly unknown[][] = Object.freeze([])
+
 export class SqliteDriver implements Driver {
   /** Prepared statements by SQL, one per reading mode (plain / bigint / first value), set up once. */
   private readonly statements = new Map<string, Statement>()
@@ -59,7 +62,7 @@ export class SqliteDriver implements Driver {
       return { rows, affected: 0, columns: options.columns ? stmt.columns().map((c) => c.name) : undefined }
     }
     const info = stmt.run(...params)
-    return { rows: [], affected: info.changes, insertId: info.lastInsertRowid }
+    return { rows: NO_ROWS, affected: info.changes, insertId: info.lastInsertRowid }
   }
 
   executeSync(text: string, params: readonly unknown[], options: ExecOptions): ExecResult | undefined {

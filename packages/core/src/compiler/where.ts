@@ -257,6 +257,11 @@ export const compileLookup = (scope: Scope, key: string, value: unknown, negated
     const category = categoryOf(lhs.type)
     const transform = transformRegistry.get(name)
     if (transform && lookupApplies(transform, category)) {
+      // `pubDate__year[__gte]: 2023` on the column itself: a range of the column, which an index serves (Django's YearLookup).
+      const after = i === rest.length - 1 ? 'exact' : i === rest.length - 2 ? rest[i + 1]! : undefined
+      if (name === 'year' && after && lhs === lhs0 && lhs.field && YEAR_BOUNDS.has(after) && isYear(value) && (lhs.type === 'date' || lhs.type === 'dateTime')) {
+        return yearBounds(scope, lhs, after, value, negated)
+      }
       lhs = applyTransform(scope, lhs, name)
       continue
     }
@@ -270,6 +275,37 @@ export const compileLookup = (scope: Scope, key: string, value: unknown, negated
   }
   const def = lookupRegistry.get(lookupName) as LookupDef
   return applyLookup(scope, def, lhs, value, negated, key)
+}
+
+const YEAR_BOUNDS: ReadonlySet<string> = new Set(['exact', 'gt', 'gte', 'lt', 'lte'])
+const isYear = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v < 9999
+
+/** The first instant of a year, as a value of the column's type. */
+const yearStart = (type: 'date' | 'dateTime', year: number): string | Date => {
+  if (type === 'date') return `${String(year).padStart(4, '0')}-01-01`
+  const d = new Date(0)
+  d.setUTCFullYear(year, 0, 1)
+  return d
+}
+
+/** A year lookup on a date or datetime column as a comparison of the column with the years' bounds. */
+const yearBounds = (scope: Scope, lhs: Compiled, lookup: string, year: number, negated: boolean): Compiled => {
+  const type = lhs.type as 'date' | 'dateTime'
+  scope.ctx.k(`Y${lookup}`)
+  const at = (y: number) => paramFor(scope, type, yearStart(type, y))
+  const col = lhs.frag
+  let frag: Frag
+  if (lookup === 'exact') {
+    const [from, to] = [at(year), at(year + 1)]
+    frag = () => sql`(${col()} >= ${from()} AND ${col()} < ${to()})`
+  } else {
+    const bound = at(lookup === 'gt' || lookup === 'lte' ? year + 1 : year)
+    const op = lookup === 'gt' || lookup === 'gte' ? sql`>=` : sql`<`
+    frag = () => sql`${col()} ${op} ${bound()}`
+  }
+  // Under NOT, a NULL must not match (Django adds IS NOT NULL for nullable columns).
+  const nullable = negated && (lhs.field?.field.options.null === true || lhs.outerJoined === true)
+  return { type: 'boolean', aggregate: lhs.aggregate, frag: nullable ? () => sql`(${frag()} AND ${col()} IS NOT NULL)` : frag }
 }
 
 /** Whether the field part of a path crosses a reverse foreign key or a many-to-many. */

@@ -3,7 +3,7 @@
 // Datetimes are stored and compared in UTC on every backend.
 import { pipe } from 'fp-ts/function'
 import { beforeAll, expect, it } from 'vitest'
-import { annotate, bulkCreate, count, dates, datetimes, type Effect, Extract, filter, orderBy, type QuerySet, toArray, Trunc, values, valuesList } from '@fjord/core'
+import { annotate, bulkCreate, count, dates, datetimes, deleteAll, type Effect, exclude, Extract, filter, orderBy, type QuerySet, toArray, toSql, Trunc, values, valuesList } from '@fjord/core'
 import { countQueries, describeEachBackend, truncate } from '../helpers.js'
 import { Event, eventModels } from './fixtures-query.js'
 
@@ -33,6 +33,27 @@ describeEachBackend('lookups: dates and times', eventModels, (ctx) => {
     expect(await where({ at__year: 2015 })).toEqual(['mon', 'sat'])
     expect(await where({ day__year: 2016 })).toEqual(['newyear'])
     expect(await where({ at__year: 1999 })).toEqual([])
+  })
+
+  it('a year compared on the column is a range of it: bounds, gt/gte/lt/lte, exclude, no EXTRACT', async () => {
+    expect(await where({ at__year__gt: 2015 })).toEqual(['newyear', 'sun'])
+    expect(await where({ at__year__gte: 2016 })).toEqual(['newyear', 'sun'])
+    expect(await where({ at__year__lt: 2015 })).toEqual(['isoedge'])
+    expect(await where({ at__year__lte: 2015 })).toEqual(['isoedge', 'mon', 'sat'])
+    expect(await where({ day__year__lte: 2014 })).toEqual(['isoedge'])
+    expect(await names(pipe(Event.objects, exclude({ at__year: 2015 })))).toEqual(['isoedge', 'newyear', 'sun'])
+    // The last instant of a year and the first of the next.
+    const { db } = ctx()
+    const edge = await db.run(bulkCreate(Event, [{ name: 'edge-a', at: new Date('2030-12-31T23:59:59.999Z'), day: '2030-12-31' }, { name: 'edge-b', at: new Date('2031-01-01T00:00:00Z'), day: '2031-01-01' }]))
+    try {
+      expect(await where({ at__year: 2030 })).toEqual(['edge-a'])
+      expect(await where({ day__year: 2031 })).toEqual(['edge-b'])
+    } finally {
+      await db.run(deleteAll(pipe(Event.objects, filter({ name__startswith: 'edge-' }))))
+    }
+    expect(edge).toHaveLength(2)
+    const { sql } = toSql(pipe(Event.objects, filter({ at__year: 2015, day__year__gte: 2015 })))(db)
+    expect(sql).not.toMatch(/extract|strftime|year\(/i)
   })
 
   it('isoYear follows ISO weeks, not the calendar year', async () => {

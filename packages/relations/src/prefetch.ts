@@ -33,7 +33,6 @@ export const Prefetch = <const L extends string, Q extends AnyQuerySet | undefin
 ): Prefetch<L, Q, T> => {
   const qs = options.queryset as AnyQuerySet | undefined
   if (qs && qs.select.kind !== 'rows') throw new FieldError('Prefetch querysets cannot use values() or valuesList().')
-  if (qs && (qs.low !== 0 || qs.high !== null)) throw new FieldError('Prefetch querysets cannot be sliced.')
   return Object.freeze({ _tag: 'Prefetch', lookup, queryset: options.queryset, toAttr: options.toAttr as T })
 }
 

@@ -34,6 +34,11 @@ export interface SelectParts {
   /** The WHERE conditions alone (for UPDATE and DELETE without joins). */
   readonly where: readonly Frag[]
   readonly build: () => SelectQueryBuilder<any, any, any>
+  /**
+   * The ORDER BY terms of the query `build()` gives, in its scope (empty when it is unordered);
+   * undefined when `build()` wraps that query in another (conditions on window functions).
+   */
+  readonly order?: readonly Frag[]
 }
 
 /** Extensions from other packages (select_for_update, select_related): a key part and a builder step. */
@@ -434,7 +439,7 @@ export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | n
     for (const step of extensionSteps) q = step(q)
     return q
   }
-  const parts: SelectParts = { scope, empty, readers, columns: cols, where: where.map((w) => w.frag), build }
+  const parts: SelectParts = { scope, empty, readers, columns: cols, where: where.map((w) => w.frag), build, order }
   if (qualify.length === 0) return parts
   const wrapped = qualifyWrap({
     qs,
@@ -460,7 +465,7 @@ export const compileSelect = (original: AnyQuerySet, ctx: Ctx, parent: Scope | n
   const refuse: Frag = () => {
     throw new FieldError('Window expressions are not allowed in the filter of an update or delete.')
   }
-  return { ...parts, where: [...parts.where, refuse], build: wrapped }
+  return { ...parts, where: [...parts.where, refuse], build: wrapped, order: undefined }
 }
 
 // Subqueries: `in` with a QuerySet, Subquery(...), Exists(...).

@@ -15,7 +15,10 @@ import type { BadPrefetch, Prefetched, PrefetchLookup } from './prefetch-types.j
 
 const EXT = 'prefetchRelated'
 
-/** A prefetch with its own QuerySet (filtered, ordered, with selectRelated…) and/or another attribute name. */
+/**
+ * A prefetch with its own QuerySet (filtered, ordered, with selectRelated…, sliced: the slice is taken
+ * of each parent's rows) and/or another attribute name.
+ */
 export interface Prefetch<L extends string = string, Q = unknown, T extends string | undefined = string | undefined> {
   readonly _tag: 'Prefetch'
   readonly lookup: L
@@ -26,6 +29,7 @@ export interface Prefetch<L extends string = string, Q = unknown, T extends stri
 /**
  * A prefetch lookup with a custom QuerySet and/or the attribute the rows go to.
  * @example Prefetch('commentSet', { queryset: pipe(Comment.objects, filter({ approved: true })), toAttr: 'approved' })
+ * @example Prefetch('commentSet', { queryset: pipe(Comment.objects, orderBy('-id'), slice(0, 3)), toAttr: 'latest' }) // three per post
  */
 export const Prefetch = <const L extends string, Q extends AnyQuerySet | undefined = undefined, const T extends string | undefined = undefined>(
   lookup: L,

@@ -211,6 +211,7 @@ export type { AtomicOptions } from './transaction-core.js'
 export { errorFor, makeDb, PlanCache } from './db.js'
 export type { Db, Effect, QueryEvent, QueryKind, QueryListener, TransactionState } from './db.js'
 export { columnTypeFrom } from './data-types.js'
+export { digitsAt, parseDateTime } from './datetime-text.js'
 export type { DataTypes } from './data-types.js'
 export { defaultFeatures, fromDbValue, integerBooleanToDb } from './dialect.js'
 export type {

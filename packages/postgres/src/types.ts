@@ -1,5 +1,6 @@
 // How values cross the wire: the text parsers Fjord uses for its own queries (passed per query, so
 // pg's global parsers stay as the application set them) and the interval format for durations.
+import { digitsAt } from '@fjord/core'
 import pg from 'pg'
 
 type Parser = (value: string) => unknown
@@ -7,17 +8,6 @@ type Parser = (value: string) => unknown
 const identity: Parser = (v) => v
 
 const TS_RE = /^(\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?)?( BC)?$/
-
-/** The number in `s` at [from, from + n) when all n characters are digits, else -1. */
-const digitsAt = (s: string, from: number, n: number): number => {
-  let v = 0
-  for (let i = from; i < from + n; i++) {
-    const c = s.charCodeAt(i) - 48
-    if (c < 0 || c > 9) return -1
-    v = v * 10 + c
-  }
-  return v
-}
 
 /**
  * The usual shape, `YYYY-MM-DD HH:MM:SS[.ffffff][±HH[:MM[:SS]]]`, read digit by digit as TS_RE would

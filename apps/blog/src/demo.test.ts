@@ -31,7 +31,11 @@ describeEachBackend('blog walkthrough', blog, (ctx) => {
     expect(result('recentTitles')).toEqual(['SQLite is enough', 'Functional QuerySets', 'First steps with pipe'])
     // The year is a range of pubDate (an index serves it), its bounds bound as the backend binds datetimes.
     const bound = (iso: string) => ctx().db.dialect.ops.toDb('dateTime', new Date(iso))
-    expect(outcomes.get('recent')?.sql?.parameters).toEqual([bound('2023-01-01T00:00:00Z'), bound('2024-01-01T00:00:00Z'), '%django%'])
+    expect(outcomes.get('recent')?.sql?.parameters).toEqual([
+      bound('2023-01-01T00:00:00Z'),
+      bound('2024-01-01T00:00:00Z'),
+      '%django%',
+    ])
     expect(outcomes.get('recent')?.sql?.sql).toMatch(/limit/i)
     expect((result('getByPk') as { title: string }).title).toBe('SQLite is enough')
     expect((result('first') as { title: string }).title).toBe('SQLite is enough')
